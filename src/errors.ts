@@ -1,0 +1,39 @@
+/**
+ * Stable codes of {@link ForensicsError}: misuse of the API or an input that cannot be read at all.
+ * Problems found *inside* a scan are findings, not errors (see `findings.ts`).
+ */
+export type ErrorCode =
+  /** `parseSourceMap` was given a map that ECMA-426 rejects; `diagnostics` says why. */
+  | 'INVALID_SOURCE_MAP'
+  /** An option has the wrong type or value, or is unknown. */
+  | 'INVALID_OPTION'
+  /** The scan target is neither a path, `{ bytes, name }` nor `{ files }`. */
+  | 'INVALID_TARGET'
+  /** A path target does not exist or cannot be read. */
+  | 'TARGET_UNREADABLE'
+  /** A path target was given to the browser-safe entry, which has no file system. */
+  | 'PATH_NEEDS_NODE';
+
+/** A problem the caller must fix; `code` is stable, `message` names the offending value. */
+export class ForensicsError extends Error {
+  /** Stable machine-readable code. */
+  readonly code: ErrorCode;
+  /** Validation diagnostics, for `INVALID_SOURCE_MAP`. */
+  readonly diagnostics: readonly import('./map/diagnostics').Diagnostic[];
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    diagnostics: readonly import('./map/diagnostics').Diagnostic[] = [],
+  ) {
+    super(`[sourcemap-forensics] ${message}`);
+    this.name = 'ForensicsError';
+    this.code = code;
+    this.diagnostics = diagnostics;
+  }
+}
+
+/** True when `error` is a {@link ForensicsError}, also across bundle copies of this class. */
+export function isForensicsError(error: unknown): error is ForensicsError {
+  return error instanceof Error && error.name === 'ForensicsError' && typeof (error as ForensicsError).code === 'string';
+}

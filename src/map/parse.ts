@@ -1,0 +1,400 @@
+import { ForensicsError } from '../errors';
+import { utf8Decoder } from '../util/text';
+import { DiagnosticCollector, type Diagnostic, type ValidationResult } from './diagnostics';
+import { scanMappings } from './mappings';
+import { ParsedMap, type MapSection } from './parsed-map';
+
+/** A source map as text, UTF-8 bytes, or an already parsed JSON value. */
+export type SourceMapInput = string | Uint8Array | object;
+
+/** Index maps nested deeper than this are not followed (a hostile map could nest thousands deep). */
+const MAX_SECTION_DEPTH = 16;
+
+/** Options of {@link readSourceMap}. */
+export interface ReadOptions {
+  /**
+   * Called once per flattened source before its section's mappings are decoded; a returned array gets
+   * `1` at each original line (0-based) that a mapping segment points at. Used to count mapped lines in the same pass.
+   */
+  lineMarks?: (content: string | null, index: number) => Uint8Array | null;
+}
+
+/** Result of {@link readSourceMap}: the leniently parsed map (when it has sources at all) and every diagnostic. */
+export interface MapReading {
+  /** The map, measured leniently; null when it is not JSON, not an object, or has no `sources`/`sourcesContent`/`sections` at all. */
+  map: ParsedMap | null;
+  /** No diagnostic of severity `error`. */
+  valid: boolean;
+  /** Every problem, capped (see `MAX_DIAGNOSTICS`). */
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Parses a source map as strictly as ECMA-426 allows. Throws `ForensicsError` (`INVALID_SOURCE_MAP`,
+ * with `diagnostics`) when the map is invalid; warnings are kept on the returned map.
+ */
+export function parseSourceMap(input: SourceMapInput): ParsedMap {
+  const reading = readSourceMap(input);
+  if (!reading.valid || reading.map === null) {
+    const first = reading.diagnostics.find((d) => d.severity === 'error');
+    throw new ForensicsError(
+      'INVALID_SOURCE_MAP',
+      `invalid source map: ${first ? `${first.message}${first.pointer ? ` (at ${first.pointer})` : ''}` : 'no sources'}`,
+      reading.diagnostics,
+    );
+  }
+  return reading.map;
+}
+
+/** Checks a source map against ECMA-426. Never throws, whatever the input. */
+export function validateSourceMap(input: unknown): ValidationResult {
+  try {
+    const reading = readSourceMap(input as SourceMapInput);
+    return { valid: reading.valid, diagnostics: reading.diagnostics };
+  } catch (error) {
+    // Only reachable on engine limits (e.g. a string too long to build); report rather than throw.
+    return {
+      valid: false,
+      diagnostics: [
+        { code: 'MAP_NOT_JSON', severity: 'error', message: `The map could not be read: ${String(error)}.`, pointer: '' },
+      ],
+    };
+  }
+}
+
+/**
+ * Reads a map leniently: everything measurable is kept even when ECMA-426 rejects the map, so a deliberately
+ * broken map still shows what it exposes. `valid` says whether a conforming consumer would load it.
+ */
+export function readSourceMap(input: SourceMapInput, options: ReadOptions = {}): MapReading {
+  const diagnostics = new DiagnosticCollector();
+  const json = toJson(input, diagnostics);
+  if (json === undefined) return { map: null, valid: false, diagnostics: diagnostics.finish() };
+  if (!isObject(json)) {
+    diagnostics.add('MAP_NOT_OBJECT', 'error', `The map is ${describe(json)}, not a JSON object.`, '');
+    return { map: null, valid: false, diagnostics: diagnostics.finish() };
+  }
+  const builder = new Builder(diagnostics, options.lineMarks);
+  let format: 'regular' | 'index';
+  let sourceRoot: string | null = null;
+  if (Object.hasOwn(json, 'sections')) {
+    format = 'index';
+    builder.index(json, '', 0, 0, 0);
+  } else {
+    format = 'regular';
+    sourceRoot = builder.regular(json, '', 0, 0, true);
+  }
+  const file = optionalString(json, 'file', '', diagnostics);
+  const list = diagnostics.finish();
+  if (!builder.measurable) return { map: null, valid: false, diagnostics: list };
+  const map = new ParsedMap({
+    format,
+    file,
+    sourceRoot,
+    sources: builder.sources,
+    resolvedSources: builder.resolvedSources,
+    sourcesContent: builder.sourcesContent,
+    names: builder.names,
+    ignoreList: builder.ignoreList,
+    sections: builder.sections,
+    diagnostics: list,
+  });
+  return { map, valid: diagnostics.errors === 0, diagnostics: list };
+}
+
+/** Joins `sourceRoot` as a directory with a `sources` entry (ECMA-426 DecodeSourceMapSources, without URL resolution). */
+export function joinSourceRoot(sourceRoot: string | null, source: string | null): string | null {
+  if (source === null) return null;
+  // An empty root is common (tsc, webpack) and means "no root"; the spec's literal rule would prefix "/".
+  if (sourceRoot === null || sourceRoot === '') return source;
+  return sourceRoot.endsWith('/') ? sourceRoot + source : `${sourceRoot}/${source}`;
+}
+
+/** Accumulates the flattened entries of a map's sections. */
+class Builder {
+  readonly sources: (string | null)[] = [];
+  readonly resolvedSources: (string | null)[] = [];
+  readonly sourcesContent: (string | null)[] = [];
+  readonly names: string[] = [];
+  readonly ignoreList: number[] = [];
+  readonly sections: MapSection[] = [];
+  /** Something had a `sources`, `sourcesContent` or `sections` list to measure. */
+  measurable = false;
+  /** Generated position of the previous section's start and of its last mapping, for order and overlap checks. */
+  private previousOffset: [number, number] | null = null;
+  private previousLast: [number, number] | null = null;
+
+  constructor(
+    private readonly diagnostics: DiagnosticCollector,
+    private readonly lineMarks: ReadOptions['lineMarks'],
+  ) {}
+
+  /** Decodes one regular map placed at `line:column`; returns its `sourceRoot`. */
+  regular(json: Record<string, unknown>, pointer: string, line: number, column: number, topLevel: boolean): string | null {
+    const d = this.diagnostics;
+    checkVersion(json, pointer, d);
+    // The top-level `file` is checked by the caller, for both formats.
+    if (!topLevel) optionalString(json, 'file', pointer, d);
+    const sourceRoot = optionalString(json, 'sourceRoot', pointer, d);
+
+    let mappings = '';
+    if (!Object.hasOwn(json, 'mappings')) {
+      d.add('FIELD_MISSING', 'error', 'The map has no "mappings" field.', pointer);
+    } else if (typeof json.mappings !== 'string') {
+      d.add('FIELD_TYPE', 'error', `"mappings" is ${describe(json.mappings)}, not a string.`, `${pointer}/mappings`);
+    } else {
+      mappings = json.mappings;
+    }
+
+    const rawContent = json.sourcesContent;
+    let contentList: unknown[] = [];
+    if (rawContent !== undefined && Object.hasOwn(json, 'sourcesContent')) {
+      if (Array.isArray(rawContent)) contentList = rawContent;
+      else d.add('FIELD_TYPE', 'error', `"sourcesContent" is ${describe(rawContent)}, not an array.`, `${pointer}/sourcesContent`);
+    }
+
+    let sourceList: unknown[];
+    const rawSources = Object.hasOwn(json, 'sources') ? json.sources : undefined;
+    if (Array.isArray(rawSources)) {
+      sourceList = rawSources;
+    } else {
+      if (rawSources === undefined) d.add('FIELD_MISSING', 'error', 'The map has no "sources" field.', pointer);
+      else d.add('FIELD_TYPE', 'error', `"sources" is ${describe(rawSources)}, not an array.`, `${pointer}/sources`);
+      // Content can still leak without names: measure it as unnamed sources.
+      sourceList = new Array<unknown>(contentList.length).fill(null);
+    }
+    if (Array.isArray(rawSources) || contentList.length > 0) this.measurable = true;
+
+    const base = this.sources.length;
+    const count = sourceList.length;
+    const marks: (Uint8Array | null)[] = [];
+    for (let i = 0; i < count; i++) {
+      let source = sourceList[i];
+      if (source !== null && typeof source !== 'string') {
+        d.add('SOURCES_ENTRY_TYPE', 'error', `"sources[${i}]" is ${describe(source)}, not a string or null.`, `${pointer}/sources/${i}`);
+        source = null;
+      }
+      let content = i < contentList.length ? contentList[i] : null;
+      if (content !== null && typeof content !== 'string') {
+        d.add(
+          'SOURCES_CONTENT_ENTRY_TYPE',
+          'error',
+          `"sourcesContent[${i}]" is ${describe(content)}, not a string or null.`,
+          `${pointer}/sourcesContent/${i}`,
+        );
+        content = null;
+      }
+      this.sources.push(source as string | null);
+      this.resolvedSources.push(joinSourceRoot(sourceRoot, source as string | null));
+      this.sourcesContent.push(content as string | null);
+      marks.push(this.lineMarks ? this.lineMarks(content as string | null, base + i) : null);
+    }
+    if (contentList.length > count) {
+      d.add(
+        'SOURCES_CONTENT_EXTRA',
+        'warning',
+        `"sourcesContent" has ${contentList.length} entries for ${count} sources; the extra ${contentList.length - count} are ignored.`,
+        `${pointer}/sourcesContent`,
+      );
+    }
+
+    const nameBase = this.names.length;
+    if (Object.hasOwn(json, 'names') && json.names !== undefined) {
+      const names = json.names;
+      if (!Array.isArray(names)) {
+        d.add('FIELD_TYPE', 'error', `"names" is ${describe(names)}, not an array.`, `${pointer}/names`);
+      } else {
+        for (let i = 0; i < names.length; i++) {
+          const name = names[i];
+          if (typeof name === 'string') this.names.push(name);
+          else {
+            d.add('NAMES_ENTRY_TYPE', 'error', `"names[${i}]" is ${describe(name)}, not a string.`, `${pointer}/names/${i}`);
+            this.names.push('');
+          }
+        }
+      }
+    }
+    const nameCount = this.names.length - nameBase;
+
+    this.readIgnoreList(json, pointer, base, count);
+
+    const summary = scanMappings(mappings, count, nameCount, d, `${pointer}/mappings`, this.lineMarks ? marks : null);
+    this.sections.push({ line, column, sourceOffset: base, sourceCount: count, nameOffset: nameBase, nameCount, mappings });
+    if (summary.lastLine >= 0) {
+      const lastLine = line + summary.lastLine;
+      const lastColumn = summary.lastLine === 0 ? column + summary.lastColumn : summary.lastColumn;
+      this.previousLast = [lastLine, lastColumn];
+    }
+    return sourceRoot;
+  }
+
+  /** Decodes an index map placed at `line:column`, flattening nested index maps. */
+  index(json: Record<string, unknown>, pointer: string, line: number, column: number, depth: number): void {
+    const d = this.diagnostics;
+    checkVersion(json, pointer, d);
+    if (depth > 0) optionalString(json, 'file', pointer, d);
+    if (Object.hasOwn(json, 'mappings')) {
+      d.add('INDEX_MAP_WITH_MAPPINGS', 'error', 'An index map has "mappings" next to "sections".', `${pointer}/mappings`);
+    }
+    const sections = json.sections;
+    if (!Array.isArray(sections)) {
+      d.add('FIELD_TYPE', 'error', `"sections" is ${describe(sections)}, not an array.`, `${pointer}/sections`);
+      return;
+    }
+    this.measurable = true;
+    for (let i = 0; i < sections.length; i++) {
+      const at = `${pointer}/sections/${i}`;
+      const section = sections[i];
+      if (!isObject(section)) {
+        d.add('SECTION_INVALID', 'error', `Section ${i} is ${describe(section)}, not an object.`, at);
+        continue;
+      }
+      const [offsetLine, offsetColumn] = readOffset(section, at, d);
+      const absLine = line + offsetLine;
+      const absColumn = offsetLine === 0 ? column + offsetColumn : offsetColumn;
+
+      const map = Object.hasOwn(section, 'map') ? section.map : undefined;
+      if (map === undefined && Object.hasOwn(section, 'url')) {
+        d.add('SECTION_URL_UNSUPPORTED', 'error', `Section ${i} refers to its map by "url", which ECMA-426 does not allow.`, `${at}/url`);
+        continue;
+      }
+      if (!isObject(map)) {
+        d.add('SECTION_INVALID', 'error', `Section ${i} has ${map === undefined ? 'no "map"' : `a "map" that is ${describe(map)}`}; it needs a map object.`, `${at}/map`);
+        continue;
+      }
+
+      const previous = this.previousOffset;
+      if (previous !== null && compare(absLine, absColumn, previous[0], previous[1]) < 0) {
+        d.add('SECTION_ORDER', 'error', `Section ${i} starts at ${absLine}:${absColumn}, before the previous section (${previous[0]}:${previous[1]}).`, `${at}/offset`);
+      } else if (this.previousLast !== null && compare(absLine, absColumn, this.previousLast[0], this.previousLast[1]) <= 0) {
+        d.add(
+          'SECTION_OVERLAP',
+          'error',
+          `Section ${i} starts at ${absLine}:${absColumn}, but the previous section maps up to ${this.previousLast[0]}:${this.previousLast[1]}.`,
+          `${at}/offset`,
+        );
+      }
+      this.previousOffset = [absLine, absColumn];
+
+      if (Object.hasOwn(map, 'sections')) {
+        if (depth + 1 >= MAX_SECTION_DEPTH) {
+          d.add('SECTION_NESTED_INDEX_MAP', 'error', `Section ${i} nests index maps deeper than ${MAX_SECTION_DEPTH} levels; not followed.`, `${at}/map`);
+          continue;
+        }
+        // ECMA-426 sections hold regular maps only; nested index maps are flattened anyway so their content is measured.
+        d.add('SECTION_NESTED_INDEX_MAP', 'error', `Section ${i} holds an index map; ECMA-426 allows only regular maps in sections.`, `${at}/map`);
+        this.index(map, `${at}/map`, absLine, absColumn, depth + 1);
+      } else {
+        this.regular(map, `${at}/map`, absLine, absColumn, false);
+      }
+    }
+  }
+
+  private readIgnoreList(json: Record<string, unknown>, pointer: string, base: number, count: number): void {
+    const key = Object.hasOwn(json, 'ignoreList') ? 'ignoreList' : Object.hasOwn(json, 'x_google_ignoreList') ? 'x_google_ignoreList' : null;
+    if (key === null) return;
+    const list = json[key];
+    const d = this.diagnostics;
+    if (!Array.isArray(list)) {
+      d.add('FIELD_TYPE', 'error', `"${key}" is ${describe(list)}, not an array.`, `${pointer}/${key}`);
+      return;
+    }
+    const seen = new Set<number>();
+    for (let i = 0; i < list.length; i++) {
+      const item = list[i];
+      if (typeof item !== 'number' || !Number.isInteger(item) || item < 0) {
+        d.add('IGNORE_LIST_ENTRY_TYPE', 'error', `"${key}[${i}]" is ${describe(item)}, not a non-negative integer.`, `${pointer}/${key}/${i}`);
+      } else if (item >= count) {
+        d.add('IGNORE_LIST_OUT_OF_RANGE', 'error', `"${key}[${i}]" is ${item}, but "sources" has ${count} entries.`, `${pointer}/${key}/${i}`);
+      } else if (!seen.has(item)) {
+        seen.add(item);
+        this.ignoreList.push(base + item);
+      }
+    }
+    this.ignoreList.sort((a, b) => a - b);
+  }
+}
+
+function toJson(input: SourceMapInput, d: DiagnosticCollector): unknown {
+  let text: string;
+  if (typeof input === 'string') text = input;
+  else if (input instanceof Uint8Array) text = utf8Decoder.decode(input);
+  else if (input !== null && typeof input === 'object') return input;
+  else {
+    d.add('MAP_NOT_JSON', 'error', `The map is ${describe(input)}, not JSON text, bytes or an object.`, '');
+    return undefined;
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  // The `)]}'` first line is an anti-XSSI prefix some servers add; ECMA-426 says to drop it.
+  if (text.startsWith(")]}'")) {
+    const lf = text.indexOf('\n');
+    const cr = text.indexOf('\r');
+    const end = lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr);
+    text = end === -1 ? '' : text.slice(end + 1);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    d.add('MAP_NOT_JSON', 'error', `The map is not valid JSON: ${truncate(detail, 200)}.`, '');
+    return undefined;
+  }
+}
+
+function checkVersion(json: Record<string, unknown>, pointer: string, d: DiagnosticCollector): void {
+  if (!Object.hasOwn(json, 'version')) d.add('FIELD_MISSING', 'error', 'The map has no "version" field; it must be 3.', pointer);
+  else if (json.version !== 3) d.add('VERSION_INVALID', 'error', `"version" is ${describe(json.version)}; it must be the number 3.`, `${pointer}/version`);
+}
+
+function optionalString(json: Record<string, unknown>, key: string, pointer: string, d: DiagnosticCollector): string | null {
+  if (!Object.hasOwn(json, key)) return null;
+  const value = json[key];
+  if (typeof value === 'string') return value;
+  d.add('FIELD_TYPE', 'error', `"${key}" is ${describe(value)}, not a string.`, `${pointer}/${key}`);
+  return null;
+}
+
+function readOffset(section: Record<string, unknown>, at: string, d: DiagnosticCollector): [number, number] {
+  const offset = Object.hasOwn(section, 'offset') ? section.offset : undefined;
+  if (!isObject(offset)) {
+    d.add('SECTION_OFFSET', 'error', `Section offset is ${offset === undefined ? 'missing' : describe(offset)}; it needs {"line", "column"}.`, `${at}/offset`);
+    return [0, 0];
+  }
+  const read = (key: 'line' | 'column'): number => {
+    const value = Object.hasOwn(offset, key) ? offset[key] : undefined;
+    if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
+    d.add('SECTION_OFFSET', 'error', `Section offset "${key}" is ${value === undefined ? 'missing' : describe(value)}; it must be a non-negative integer.`, `${at}/offset/${key}`);
+    return 0;
+  };
+  return [read('line'), read('column')];
+}
+
+function compare(lineA: number, columnA: number, lineB: number, columnB: number): number {
+  return lineA !== lineB ? lineA - lineB : columnA - columnB;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** A short description of a JSON value for messages, never echoing more than a few characters of it. */
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'missing';
+  if (Array.isArray(value)) return 'an array';
+  switch (typeof value) {
+    case 'string':
+      return `the string ${JSON.stringify(truncate(value, 40))}`;
+    case 'number':
+    case 'boolean':
+      return `${typeof value} ${String(value)}`;
+    case 'object':
+      return 'an object';
+    default:
+      return typeof value;
+  }
+}
+
+function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
