@@ -1,3 +1,7 @@
+/**
+ * sourcemap-forensics: how much original source does an artefact expose through its source maps?
+ * This entry is pure (no Node built-ins): it runs in browsers. Paths on disk need `sourcemap-forensics/node`.
+ */
 export { ForensicsError, isForensicsError } from './errors';
 export type { ErrorCode } from './errors';
 export type { Diagnostic, DiagnosticCode, ValidationResult } from './map/diagnostics';
@@ -7,3 +11,18 @@ export { ParsedMap } from './map/parsed-map';
 export type { MapSection } from './map/parsed-map';
 export { isIgnored, originalPositionFor } from './map/lookup';
 export type { GeneratedPosition, OriginalPosition } from './map/lookup';
+export { analyzeSourceMap } from './report/analyze';
+export type { AnalyzeOptions } from './report/analyze';
+export { scan, scanSync } from './report/api';
+export type { ScanOptions, ScanProgress } from './report/options';
+export type { ScanTarget } from './report/target';
+export type { MemoryFile } from './input/vfs';
+export { extractSourceMappingUrl } from './input/source-mapping-url';
+export type { CommentSyntax } from './input/source-mapping-url';
+export { formatJson } from './format/json';
+export { formatText } from './format/text';
+export type { TextOptions } from './format/text';
+export { FINDING_SEVERITY } from './findings';
+export { REPORT_SCHEMA_URL, SCHEMA_VERSION } from './types';
+export type * from './types';
+export { VERSION } from './version';

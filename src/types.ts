@@ -1,7 +1,12 @@
 import type { Diagnostic } from './map/diagnostics';
 
+export type { Diagnostic };
+
 /** Version of the report layout; follows semver (a field is never renamed or removed without a major bump). */
 export const SCHEMA_VERSION = '1.0.0';
+
+/** `$schema` of every report: the JSON Schema of this layout as published with the package. */
+export const REPORT_SCHEMA_URL = `https://unpkg.com/sourcemap-forensics@0.1.0/schema.json`;
 
 /** Finding severity, highest first: `critical` > `high` > `medium` > `low` > `info`. */
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
@@ -244,9 +249,9 @@ export interface ReportSummary {
 
 /** What was scanned. */
 export interface ReportTarget {
-  /** `file`, `directory`, or `files` (in-memory). */
+  /** `file` or `directory` (a path), `files` (in memory), or `map` (one map given to `analyzeSourceMap`). */
   kind: 'file' | 'directory' | 'files' | 'map';
-  /** The name the caller gave (path as given, or `<memory>`). */
+  /** The name the caller gave: the path as given, the `name` option, or `<memory>`. */
   name: string;
 }
 

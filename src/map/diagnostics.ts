@@ -3,6 +3,7 @@
  * The list is owned by `src/map/`; adding a code is a minor change, renaming one is breaking.
  */
 export type DiagnosticCode =
+  | 'DATA_URL_INVALID'
   | 'MAP_NOT_JSON'
   | 'MAP_NOT_OBJECT'
   | 'VERSION_INVALID'

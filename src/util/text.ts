@@ -17,8 +17,18 @@ export function countLines(text: string): number {
   return text.charCodeAt(length - 1) === 10 ? count : count + 1;
 }
 
+// Node's native counter when present (found on globalThis, so browsers fall back to the loop below).
+const nativeByteLength = (globalThis as { Buffer?: { byteLength(text: string, encoding: 'utf8'): number } }).Buffer
+  ?.byteLength;
+
 /** UTF-8 byte length of a string without encoding it (lone surrogates count as U+FFFD, 3 bytes). */
 export function utf8Length(text: string): number {
+  if (nativeByteLength !== undefined) return nativeByteLength(text, 'utf8');
+  return utf8LengthPortable(text);
+}
+
+/** The portable loop behind {@link utf8Length}, exported for tests. */
+export function utf8LengthPortable(text: string): number {
   const length = text.length;
   let bytes = length;
   for (let i = 0; i < length; i++) {

@@ -1,0 +1,146 @@
+import { readSourceMap, type SourceMapInput } from '../map/parse';
+import type { Diagnostic } from '../map/diagnostics';
+import type { ContentCounts, MapEntry, MapKind, SourceCounts, SourceEntry } from '../types';
+import { sha256Hex } from '../util/sha256';
+import { countLines, utf8Length } from '../util/text';
+import { isAbsoluteSourcePath, isHomeDirectoryPath } from './paths';
+
+/** What measuring one map document gave. */
+export interface Measurement {
+  /** The measured map; null when nothing could be measured (not JSON, no sources). */
+  entry: MapEntry | null;
+  /** ECMA-426 accepts the map. */
+  valid: boolean;
+  /** Every validation problem. */
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Measures one map document: per-source figures under the report's counting rules, summed per map.
+ * `generatedFiles` and `orphan` are left empty for the caller, which knows who references the map.
+ */
+export function measureMap(input: SourceMapInput, path: string, kind: MapKind): Measurement {
+  const marks: (Uint8Array | null)[] = [];
+  const lineCounts: number[] = [];
+  const reading = readSourceMap(input, {
+    lineMarks(content, index) {
+      const lines = content === null ? 0 : countLines(content);
+      lineCounts[index] = lines;
+      return (marks[index] = lines > 0 ? new Uint8Array(lines) : null);
+    },
+  });
+  const map = reading.map;
+  if (map === null) return { entry: null, valid: false, diagnostics: reading.diagnostics };
+
+  const ignored = new Set(map.ignoreList);
+  const files: SourceEntry[] = [];
+  const count = map.sources.length;
+  for (let i = 0; i < count; i++) {
+    const source = map.sources[i] ?? null;
+    const path = map.resolvedSources[i] ?? null;
+    const content = map.sourcesContent[i] ?? null;
+    const hasContent = content !== null;
+    const lines = lineCounts[i] ?? 0;
+    files.push({
+      index: i,
+      source,
+      path,
+      hasContent,
+      lines,
+      bytes: hasContent ? utf8Length(content) : 0,
+      sha256: hasContent ? sha256Hex(content) : null,
+      mappedLines: countMarked(marks[i] ?? null),
+      thirdParty: source !== null && source.includes('node_modules/'),
+      ignoreListed: ignored.has(i),
+      absolutePath: path !== null && isAbsoluteSourcePath(path),
+      homeDirectory: path !== null && isHomeDirectoryPath(path),
+    });
+  }
+
+  const bytes = typeof input === 'string' ? utf8Length(input) : input instanceof Uint8Array ? input.length : utf8Length(JSON.stringify(input));
+  const entry: MapEntry = {
+    path,
+    kind,
+    format: map.format,
+    sections: map.format === 'index' ? map.sections.length : 0,
+    generatedFiles: [],
+    orphan: false,
+    valid: reading.valid,
+    diagnostics: reading.diagnostics,
+    file: map.file,
+    bytes,
+    sha256: sha256Hex(typeof input === 'string' || input instanceof Uint8Array ? input : JSON.stringify(input)),
+    sources: sumSources(files),
+    content: sumContent(files),
+    files,
+  };
+  return { entry, valid: reading.valid, diagnostics: reading.diagnostics };
+}
+
+function countMarked(marks: Uint8Array | null): number {
+  if (marks === null) return 0;
+  let n = 0;
+  for (let i = 0; i < marks.length; i++) n += marks[i]!;
+  return n;
+}
+
+/** Empty source counts. */
+export function zeroSources(): SourceCounts {
+  return { total: 0, withContent: 0, withoutContent: 0, firstParty: 0, thirdParty: 0, ignoreListed: 0, absolutePaths: 0 };
+}
+
+/** Empty content counts. */
+export function zeroContent(): ContentCounts {
+  return {
+    lines: 0,
+    bytes: 0,
+    firstPartyLines: 0,
+    firstPartyBytes: 0,
+    thirdPartyLines: 0,
+    thirdPartyBytes: 0,
+    mappedLines: 0,
+    unmappedLines: 0,
+  };
+}
+
+function sumSources(files: readonly SourceEntry[]): SourceCounts {
+  const s = zeroSources();
+  for (const f of files) {
+    s.total++;
+    if (f.hasContent) s.withContent++;
+    else s.withoutContent++;
+    if (f.thirdParty) s.thirdParty++;
+    else s.firstParty++;
+    if (f.ignoreListed) s.ignoreListed++;
+    if (f.absolutePath || f.homeDirectory) s.absolutePaths++;
+  }
+  return s;
+}
+
+function sumContent(files: readonly SourceEntry[]): ContentCounts {
+  const c = zeroContent();
+  for (const f of files) {
+    c.lines += f.lines;
+    c.bytes += f.bytes;
+    c.mappedLines += f.mappedLines;
+    if (f.thirdParty) {
+      c.thirdPartyLines += f.lines;
+      c.thirdPartyBytes += f.bytes;
+    } else {
+      c.firstPartyLines += f.lines;
+      c.firstPartyBytes += f.bytes;
+    }
+  }
+  c.unmappedLines = c.lines - c.mappedLines;
+  return c;
+}
+
+/** Adds `b` into `a` field by field. */
+export function addSources(a: SourceCounts, b: SourceCounts): void {
+  for (const key of Object.keys(a) as (keyof SourceCounts)[]) a[key] += b[key];
+}
+
+/** Adds `b` into `a` field by field. */
+export function addContent(a: ContentCounts, b: ContentCounts): void {
+  for (const key of Object.keys(a) as (keyof ContentCounts)[]) a[key] += b[key];
+}

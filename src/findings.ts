@@ -1,0 +1,29 @@
+import type { FindingCode, Severity } from './types';
+
+/** Severity of each finding code. A code's severity is part of the report contract: changing one is a minor version. */
+export const FINDING_SEVERITY: Readonly<Record<FindingCode, Severity>> = {
+  FIRST_PARTY_SOURCE_EXPOSED: 'critical',
+  ABSOLUTE_SOURCE_PATHS: 'medium',
+  MAP_URL_OUTSIDE_TARGET: 'medium',
+  THIRD_PARTY_SOURCE_EXPOSED: 'low',
+  MAP_SPEC_VIOLATION: 'low',
+  MAP_UNREADABLE: 'low',
+  FILE_UNREADABLE: 'low',
+  SOURCE_PATHS_EXPOSED: 'info',
+  MAP_MISSING: 'info',
+  MAP_REMOTE: 'info',
+  MAP_ORPHAN: 'info',
+};
+
+/** Severities, highest first. */
+export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
+
+/** 0 for `critical` up to 4 for `info`: lower is worse. */
+export function severityRank(severity: Severity): number {
+  return SEVERITIES.indexOf(severity);
+}
+
+/** True when `severity` is `threshold` or worse. */
+export function reaches(severity: Severity | 'none', threshold: Severity): boolean {
+  return severity !== 'none' && severityRank(severity) <= severityRank(threshold);
+}

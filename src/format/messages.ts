@@ -1,0 +1,29 @@
+import type { Finding, FindingCode } from '../types';
+
+type Args = Finding['args'];
+
+const plural = (n: unknown, word: string): string => `${String(n)} ${word}${n === 1 ? '' : 's'}`;
+
+/** English for each finding code, from its typed args. The one place where findings become prose. */
+const RENDER: Readonly<Record<FindingCode, (args: Args) => string>> = {
+  FIRST_PARTY_SOURCE_EXPOSED: (a) =>
+    `${plural(a.files, 'first-party source file')} (${plural(a.lines, 'line')}, ${plural(a.bytes, 'byte')}) can be recovered from sourcesContent.`,
+  THIRD_PARTY_SOURCE_EXPOSED: (a) =>
+    `${plural(a.files, 'third-party source file')} (${plural(a.lines, 'line')}) can be recovered from sourcesContent; no first-party content.`,
+  SOURCE_PATHS_EXPOSED: (a) => `The map carries no sourcesContent but names ${plural(a.sources, 'original source path')}.`,
+  ABSOLUTE_SOURCE_PATHS: (a) =>
+    `${plural(a.count, 'source')} name an absolute path${Number(a.homeDirectories) > 0 ? `, ${String(a.homeDirectories)} inside a home directory` : ''}, e.g. ${String(a.example)}.`,
+  MAP_SPEC_VIOLATION: (a) =>
+    `The map breaks ECMA-426 (${plural(a.errors, 'error')}, first: ${String(a.first)}); its content was measured anyway.`,
+  MAP_UNREADABLE: (a) => `The map could not be measured: ${String(a.reason)}`,
+  MAP_MISSING: (a) => `sourceMappingURL ${JSON.stringify(a.url)} names ${String(a.resolvedPath)}, which is not in the target.`,
+  MAP_URL_OUTSIDE_TARGET: (a) => `sourceMappingURL ${JSON.stringify(a.url)} leaves the target; it was not read.`,
+  MAP_REMOTE: (a) => `sourceMappingURL ${JSON.stringify(a.url)} is remote; it was listed, not fetched.`,
+  MAP_ORPHAN: () => 'No generated file in the target references this map.',
+  FILE_UNREADABLE: (a) => `The file could not be read: ${String(a.reason)}`,
+};
+
+/** Renders a finding's message from its code and args. */
+export function renderFindingMessage(code: FindingCode, args: Args): string {
+  return RENDER[code](args);
+}

@@ -1,0 +1,115 @@
+import { lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { ForensicsError } from '../errors';
+import type { ReportTarget } from '../types';
+import { comparePaths, type Vfs } from './vfs';
+
+/** A Vfs over a directory (or the directory of a single file) on disk. Symbolic links are never followed. */
+export interface NodeVfs extends Vfs {
+  problems: { path: string; reason: string }[];
+}
+
+/** @internal A path target opened on disk. */
+export interface NodeTarget {
+  vfs: NodeVfs;
+  target: ReportTarget;
+  orphans: boolean;
+}
+
+/**
+ * Opens a path: a directory is walked recursively (links skipped); a file is scanned alone, and the maps
+ * its `sourceMappingURL` names may be read from its own directory and below, never above.
+ */
+export function openNodeTarget(path: string): NodeTarget {
+  let stats;
+  try {
+    stats = statSync(path);
+  } catch (error) {
+    throw new ForensicsError('TARGET_UNREADABLE', `cannot read target ${JSON.stringify(path)}: ${reason(error)}`);
+  }
+  if (stats.isDirectory()) {
+    return { vfs: directoryVfs(resolve(path), null), target: { kind: 'directory', name: path }, orphans: true };
+  }
+  if (stats.isFile()) {
+    const absolute = resolve(path);
+    return { vfs: directoryVfs(dirname(absolute), basename(absolute)), target: { kind: 'file', name: path }, orphans: false };
+  }
+  throw new ForensicsError('TARGET_UNREADABLE', `cannot read target ${JSON.stringify(path)}: not a regular file or directory`);
+}
+
+function directoryVfs(root: string, only: string | null): NodeVfs {
+  const problems: { path: string; reason: string }[] = [];
+  let list: string[] | undefined;
+  // Paths reach here already normalised; anything with an empty, `.` or `..` segment or a NUL is refused outright.
+  const inside = (path: string): string | null => {
+    if (path === '' || path.includes('\0')) return null;
+    const segments = path.split('/');
+    if (segments.some((s) => s === '' || s === '.' || s === '..')) return null;
+    const full = join(root, ...segments);
+    const rel = relative(root, full);
+    if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`)) return null;
+    return full;
+  };
+  return {
+    problems,
+    list() {
+      if (list === undefined) {
+        list = only !== null ? [only] : walk(root, problems);
+      }
+      return list;
+    },
+    has(path) {
+      const full = inside(path);
+      if (full === null) return false;
+      try {
+        return lstatSync(full).isFile();
+      } catch {
+        return false;
+      }
+    },
+    read(path) {
+      const full = inside(path);
+      if (full === null) throw new Error(`${path} is outside the target`);
+      if (!lstatSync(full).isFile()) throw new Error(`${path} is not a regular file`);
+      const data = readFileSync(full);
+      return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    },
+  };
+}
+
+/** Regular files below `root`, as sorted POSIX paths; links and special files are skipped. */
+function walk(root: string, problems: { path: string; reason: string }[]): string[] {
+  const out: string[] = [];
+  const stack: string[] = [''];
+  while (stack.length > 0) {
+    const dir = stack.pop()!;
+    let entries;
+    try {
+      entries = readdirSync(dir === '' ? root : join(root, dir), { withFileTypes: true });
+    } catch (error) {
+      problems.push({ path: dir === '' ? '.' : dir, reason: reason(error) });
+      continue;
+    }
+    for (const entry of entries) {
+      const path = dir === '' ? entry.name : `${dir}/${entry.name}`;
+      if (entry.isDirectory()) stack.push(path);
+      else if (entry.isFile()) out.push(path);
+    }
+  }
+  return out.sort(comparePaths);
+}
+
+function reason(error: unknown): string {
+  if (error && typeof error === 'object' && 'code' in error && typeof (error as { code: unknown }).code === 'string') {
+    const code = (error as { code: string }).code;
+    const text: Record<string, string> = {
+      ENOENT: 'no such file or directory',
+      EACCES: 'permission denied',
+      EPERM: 'operation not permitted',
+      ENOTDIR: 'a path segment is not a directory',
+      ELOOP: 'too many symbolic links',
+    };
+    return `${code}, ${text[code] ?? 'cannot be read'}`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
