@@ -11,6 +11,8 @@ const DIGITS = /* @__PURE__ */ (() => {
 const COMMA = 44;
 const SEMICOLON = 59;
 const TWO_POW_32 = 4294967296;
+/** 32^k for the k-th VLQ digit (k < 7); a non-zero digit past the seventh always exceeds 32 bits. */
+const SCALE = [1, 32, 1024, 32768, 1048576, 33554432, 1073741824];
 /** `-0` encodes -2^31 (ECMA-426 VLQSignedValue). */
 const MIN_INT32 = -2147483648;
 
@@ -60,78 +62,42 @@ export function scanMappings(
   let segmentStart = 0;
   let i = 0;
 
-  // A segment ends at ',' ';' or the end of the string; the check runs once per segment.
-  const endSegment = (): void => {
-    segments++;
-    if (fields !== 1 && fields !== 4 && fields !== 5) {
-      diagnostics.add(
-        'MAPPINGS_SEGMENT_LENGTH',
-        'error',
-        `Segment at offset ${segmentStart} has ${fields} fields; segments have 1, 4 or 5.`,
-        pointer,
-        segmentStart,
-      );
-      return;
-    }
-    if (column < 0) {
-      negative('generated column', column);
-      return;
-    }
-    if (line > lastLine || column > lastColumn) {
-      if (line > lastLine) lastLine = line;
-      lastColumn = column;
-    }
-    if (fields === 1) return;
-    let ok = true;
-    if (source < 0) ok = negative('source index', source);
-    else if (source >= sourcesLength) {
-      ok = false;
-      diagnostics.add(
-        'MAPPINGS_SOURCE_INDEX_RANGE',
-        'error',
-        `Segment at offset ${segmentStart} points at source ${source}, but "sources" has ${sourcesLength} entries.`,
-        pointer,
-        segmentStart,
-      );
-    }
-    if (originalLine < 0) ok = negative('original line', originalLine);
-    if (originalColumn < 0) ok = negative('original column', originalColumn);
-    if (fields === 5) {
-      if (name < 0) negative('name index', name);
-      else if (name >= namesLength) {
-        diagnostics.add(
-          'MAPPINGS_NAME_INDEX_RANGE',
-          'error',
-          `Segment at offset ${segmentStart} points at name ${name}, but "names" has ${namesLength} entries.`,
-          pointer,
-          segmentStart,
-        );
+  for (;;) {
+    const c = i < length ? mappings.charCodeAt(i) : -1;
+    if (c === COMMA || c === SEMICOLON || c === -1) {
+      // A segment ends here. An empty one (",," or a stray ",") has zero fields and is invalid; an empty line is fine.
+      if (fields > 0 || c === COMMA || (i > 0 && mappings.charCodeAt(i - 1) === COMMA)) {
+        segments++;
+        // The hot path is a well-formed segment: check it with plain comparisons, leave reporting to segmentProblem.
+        if (
+          column >= 0 &&
+          (fields === 1 ||
+            ((fields === 4 || (fields === 5 && name >= 0 && name < namesLength)) &&
+              source >= 0 &&
+              source < sourcesLength &&
+              originalLine >= 0 &&
+              originalColumn >= 0))
+        ) {
+          if (line > lastLine) {
+            lastLine = line;
+            lastColumn = column;
+          } else if (column > lastColumn) {
+            lastColumn = column;
+          }
+          if (fields !== 1 && marks !== null) {
+            const lines = marks[source];
+            if (lines != null && originalLine < lines.length) lines[originalLine] = 1;
+          }
+        } else {
+          segmentProblem(diagnostics, pointer, segmentStart, fields, column, source, sourcesLength, originalLine, originalColumn, name, namesLength);
+          if (column >= 0 && fields !== 0 && line >= lastLine) {
+            if (line > lastLine) lastColumn = column;
+            else if (column > lastColumn) lastColumn = column;
+            lastLine = line;
+          }
+        }
       }
-    }
-    if (ok && marks !== null) {
-      const lines = marks[source];
-      if (lines != null && originalLine < lines.length) lines[originalLine] = 1;
-    }
-  };
-
-  const negative = (what: string, value: number): false => {
-    diagnostics.add(
-      'MAPPINGS_NEGATIVE_VALUE',
-      'error',
-      `Segment at offset ${segmentStart} gives a negative ${what} (${value}).`,
-      pointer,
-      segmentStart,
-    );
-    return false;
-  };
-
-  const stop = (): MappingsSummary => ({ segments, lastLine, lastColumn, stopped: true });
-
-  while (i < length) {
-    const c = mappings.charCodeAt(i);
-    if (c === COMMA || c === SEMICOLON) {
-      // An empty segment (",," or a leading/trailing ",") has zero fields: invalid. An empty line (";;") is fine.
-      if (fields > 0 || c === COMMA || (i > 0 && mappings.charCodeAt(i - 1) === COMMA)) endSegment();
+      if (c === -1) break;
       if (c === SEMICOLON) {
         line++;
         column = 0;
@@ -142,52 +108,18 @@ export function scanMappings(
       continue;
     }
 
-    // One VLQ value. Digits past 2^32 with value 0 are legal (validMappingLargeVLQ), so only non-zero digits are checked.
-    const valueStart = i;
-    let unsigned = 0;
-    let shift = 0;
-    for (;;) {
-      const code = i < length ? mappings.charCodeAt(i) : -1;
-      const digit = code >= 0 && code < 128 ? DIGITS[code]! : -1;
-      if (digit < 0) {
-        if (code === -1 || code === COMMA || code === SEMICOLON) {
-          diagnostics.add(
-            'MAPPINGS_VLQ_TRUNCATED',
-            'error',
-            `VLQ value at offset ${valueStart} ends with a continuation digit.`,
-            pointer,
-            valueStart,
-          );
-        } else {
-          diagnostics.add(
-            'MAPPINGS_BAD_CHARACTER',
-            'error',
-            `Character ${JSON.stringify(mappings[i])} at offset ${i} is not a base64 digit, "," or ";".`,
-            pointer,
-            i,
-          );
-        }
-        return stop();
-      }
+    // One VLQ value. Single-digit values, most of any real map, stay on small-integer arithmetic.
+    let digit = c < 128 ? DIGITS[c]! : -1;
+    let value: number;
+    if (digit >= 0 && digit < 32) {
       i++;
-      const bits = digit & 31;
-      if (bits !== 0) {
-        if (shift >= 32 || (unsigned += bits * 2 ** shift) >= TWO_POW_32) {
-          diagnostics.add(
-            'MAPPINGS_VLQ_OVERFLOW',
-            'error',
-            `VLQ value at offset ${valueStart} exceeds 32 bits.`,
-            pointer,
-            valueStart,
-          );
-          return stop();
-        }
-      }
-      shift += 5;
-      if ((digit & 32) === 0) break;
+      value = digit & 1 ? (digit === 1 ? MIN_INT32 : -(digit >> 1)) : digit >> 1;
+    } else {
+      const long = decodeLong(mappings, i, digit, diagnostics, pointer);
+      if (long.end < 0) return { segments, lastLine, lastColumn, stopped: true };
+      i = long.end;
+      value = long.value;
     }
-    const magnitude = Math.floor(unsigned / 2);
-    const value = unsigned % 2 === 1 ? (magnitude === 0 ? MIN_INT32 : -magnitude) : magnitude;
 
     switch (fields) {
       case 0:
@@ -211,6 +143,92 @@ export function scanMappings(
     }
     fields++;
   }
-  if (fields > 0 || (length > 0 && mappings.charCodeAt(length - 1) === COMMA)) endSegment();
   return { segments, lastLine, lastColumn, stopped: false };
+}
+
+const longResult = { value: 0, end: 0 };
+
+/**
+ * Decodes a VLQ of two or more digits starting at `start` (whose digit is `first`). Digits past 2^32 with value 0
+ * are legal (validMappingLargeVLQ), so only non-zero digits are range-checked. `end` is -1 after a grammar error.
+ */
+function decodeLong(mappings: string, start: number, first: number, diagnostics: DiagnosticCollector, pointer: string): typeof longResult {
+  const length = mappings.length;
+  let digit = first;
+  let i = start;
+  let unsigned = 0;
+  let shift = 0;
+  for (;;) {
+    if (digit < 0) {
+      const code = i < length ? mappings.charCodeAt(i) : -1;
+      if (code === -1 || code === COMMA || code === SEMICOLON) {
+        diagnostics.add('MAPPINGS_VLQ_TRUNCATED', 'error', `VLQ value at offset ${start} ends with a continuation digit.`, pointer, start);
+      } else {
+        diagnostics.add('MAPPINGS_BAD_CHARACTER', 'error', `Character ${JSON.stringify(mappings[i])} at offset ${i} is not a base64 digit, "," or ";".`, pointer, i);
+      }
+      longResult.end = -1;
+      return longResult;
+    }
+    i++;
+    const bits = digit & 31;
+    if (bits !== 0) {
+      if (shift >= 35 || (unsigned += bits * SCALE[shift / 5]!) >= TWO_POW_32) {
+        diagnostics.add('MAPPINGS_VLQ_OVERFLOW', 'error', `VLQ value at offset ${start} exceeds 32 bits.`, pointer, start);
+        longResult.end = -1;
+        return longResult;
+      }
+    }
+    if ((digit & 32) === 0) break;
+    shift += 5;
+    const next = i < length ? mappings.charCodeAt(i) : -1;
+    digit = next >= 0 && next < 128 ? DIGITS[next]! : -1;
+  }
+  const magnitude = Math.floor(unsigned / 2);
+  longResult.value = unsigned % 2 === 1 ? (magnitude === 0 ? MIN_INT32 : -magnitude) : magnitude;
+  longResult.end = i;
+  return longResult;
+}
+
+/** Reports what is wrong with one segment (the slow path of {@link scanMappings}). */
+function segmentProblem(
+  diagnostics: DiagnosticCollector,
+  pointer: string,
+  at: number,
+  fields: number,
+  column: number,
+  source: number,
+  sourcesLength: number,
+  originalLine: number,
+  originalColumn: number,
+  name: number,
+  namesLength: number,
+): void {
+  const negative = (what: string, value: number): void =>
+    diagnostics.add('MAPPINGS_NEGATIVE_VALUE', 'error', `Segment at offset ${at} gives a negative ${what} (${value}).`, pointer, at);
+  if (fields !== 1 && fields !== 4 && fields !== 5) {
+    diagnostics.add('MAPPINGS_SEGMENT_LENGTH', 'error', `Segment at offset ${at} has ${fields} fields; segments have 1, 4 or 5.`, pointer, at);
+    return;
+  }
+  if (column < 0) {
+    negative('generated column', column);
+    return;
+  }
+  if (source < 0) negative('source index', source);
+  else if (source >= sourcesLength) {
+    diagnostics.add(
+      'MAPPINGS_SOURCE_INDEX_RANGE',
+      'error',
+      `Segment at offset ${at} points at source ${source}, but "sources" has ${sourcesLength} entries.`,
+      pointer,
+      at,
+    );
+  }
+  if (originalLine < 0) negative('original line', originalLine);
+  if (originalColumn < 0) negative('original column', originalColumn);
+  if (fields === 5) {
+    if (name < 0) negative('name index', name);
+    else if (name >= namesLength) {
+      diagnostics.add('MAPPINGS_NAME_INDEX_RANGE', 'error', `Segment at offset ${at} points at name ${name}, but "names" has ${namesLength} entries.`, pointer, at);
+    }
+  }
 }
