@@ -1,0 +1,111 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { formatJson, formatText, scanSync } from '../src/node';
+
+// The CLI is tested as shipped: the built binary, spawned, compared with the library's result.
+const root = fileURLToPath(new URL('..', import.meta.url));
+const cli = join(root, 'dist/cli.js');
+const temp = mkdtempSync(join(tmpdir(), 'smf-cli-'));
+afterAll(() => rmSync(temp, { recursive: true, force: true }));
+
+function run(...args: string[]) {
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+// A directory with generated code and no map: nothing to report.
+const clean = join(temp, 'clean');
+mkdirSync(clean);
+writeFileSync(join(clean, 'a.js'), 'a();\n');
+
+describe('sourcemap-forensics scan', () => {
+  it('prints the text summary the library formats', () => {
+    const r = run('scan', 'fixtures/demo');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe(formatText(scanSync('fixtures/demo')));
+    expect(r.stdout.split('\n')[1]).toBe('EXPOSED: first-party original source can be recovered from source maps [critical]');
+  });
+
+  it('prints the library report as JSON', () => {
+    const r = run('scan', 'fixtures/demo', '--format', 'json');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(formatJson(scanSync('fixtures/demo')));
+  });
+
+  it('prints a JSON array, one report per target, for several targets', () => {
+    const r = run('scan', 'fixtures/basic/external', 'fixtures/discovery', '--format', 'json');
+    expect(r.code).toBe(0);
+    const reports = JSON.parse(r.stdout) as { target: { name: string } }[];
+    expect(reports.map((x) => x.target.name)).toEqual(['fixtures/basic/external', 'fixtures/discovery']);
+  });
+
+  it('writes --output and nothing on stdout', () => {
+    const out = join(temp, 'report.json');
+    const r = run('scan', 'fixtures/basic/inline', '--format', 'json', '--output', out);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(readFileSync(out, 'utf8')).toBe(formatJson(scanSync('fixtures/basic/inline')));
+  });
+
+  it('prints nothing with --quiet but keeps the exit code', () => {
+    const r = run('scan', 'fixtures/demo', '--quiet', '--fail-on', 'critical');
+    expect([r.code, r.stdout, r.stderr]).toEqual([1, '', '']);
+  });
+
+  it.each([
+    ['critical', 'fixtures/demo', 1],
+    ['high', 'fixtures/demo', 1],
+    ['low', 'fixtures/discovery', 1],
+    ['low', clean, 0],
+  ])('--fail-on %s on %s exits %i', (level, target, code) => {
+    expect(run('scan', target, '--fail-on', level).code).toBe(code);
+  });
+
+  it('exits 0 with --fail-on when no finding reaches the level', () => {
+    writeFileSync(join(temp, 'third.js.map'), JSON.stringify({ version: 3, sources: ['node_modules/x/i.js'], sourcesContent: ['x'], names: [], mappings: '' }));
+    expect(run('scan', join(temp, 'third.js.map'), '--fail-on', 'medium').code).toBe(0);
+    expect(run('scan', join(temp, 'third.js.map'), '--fail-on', 'low').code).toBe(1);
+  });
+
+  it.each([
+    [[], 'missing command'],
+    [['scan'], 'scan needs at least one target'],
+    [['list', 'x'], 'unknown command "list"'],
+    [['scan', 'fixtures/demo', '--format', 'xml'], '--format must be text or json'],
+    [['scan', 'fixtures/demo', '--fail-on', 'severe'], '--fail-on must be one of'],
+    [['scan', 'fixtures/demo', '--colour'], "Unknown option '--colour'"],
+  ])('usage error %j exits 2 with one line naming the problem', (args, message) => {
+    const r = run(...args);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('reports an unreadable target, scans the others, and exits 2', () => {
+    const r = run('scan', 'fixtures/does-not-exist', 'fixtures/basic/external', '--format', 'json');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('sourcemap-forensics: cannot read target "fixtures/does-not-exist": ENOENT, no such file or directory\n');
+    expect(JSON.parse(r.stdout)).toHaveLength(1);
+  });
+
+  it('prints help and version', () => {
+    expect(run('--help').stdout).toContain('Usage: sourcemap-forensics scan <target...>');
+    expect(run('--version')).toEqual({ code: 0, stdout: `${JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version}\n`, stderr: '' });
+  });
+
+  it('shows no progress when stderr is not a terminal', () => {
+    expect(run('scan', 'fixtures/discovery').stderr).toBe('');
+  });
+
+  it('says CLEAN for a target without maps', () => {
+    const r = run('scan', clean);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[1]).toBe('CLEAN: no source map found');
+  });
+});
