@@ -22,8 +22,9 @@ function machinePath(path: string): string | null {
     return null;
   }
   if (scheme === 'file') {
-    // file:///x has an empty host; file://host/x is a UNC path.
-    return rest.startsWith('/') ? (DRIVE.test(rest.slice(1)) ? rest.slice(1) : rest) : `//${rest}`;
+    // file:///x and file://localhost/x have an empty host (RFC 8089); file://host/x is a UNC path.
+    const local = rest.toLowerCase().startsWith('localhost/') ? rest.slice('localhost'.length) : rest;
+    return local.startsWith('/') ? (DRIVE.test(local.slice(1)) ? local.slice(1) : local) : `//${local}`;
   }
   // webpack:///home/u/app/x.js or webpack://app//Users/u/x.js: find a machine path after the authority.
   const slash = rest.indexOf('/');

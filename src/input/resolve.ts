@@ -25,6 +25,8 @@ export function resolveMapUrl(url: string, generatedPath: string): MapReference 
   let path = url;
   const cut = path.search(/[?#]/);
   if (cut !== -1) path = path.slice(0, cut);
+  // An empty path (a URL that is only `?query` or `#fragment`) names the referring file itself (RFC 3986 5.2.2).
+  if (path === '') return { kind: 'local', path: generatedPath };
   path = utf8Decoder.decode(percentDecode(path));
   if (path.startsWith('/') || path.startsWith('\\') || /^[A-Za-z]:/.test(path) || path.includes('\0')) return { kind: 'outside' };
   const slash = generatedPath.lastIndexOf('/');

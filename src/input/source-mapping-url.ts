@@ -64,8 +64,9 @@ function scanLine(bytes: Uint8Array, start: number, end: number, syntax: Comment
         p = q + 2;
         continue;
       }
+      // A lone `/` is code. Step over it only: in CSS the next character may open a comment (`//*…*/`).
       result = null;
-      p += 2;
+      p++;
       continue;
     }
     const space = whiteSpaceLength(bytes, p, end);

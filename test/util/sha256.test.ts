@@ -1,0 +1,145 @@
+import { createHash } from 'node:crypto';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { sha256, sha256Hex } from '../../src/util/sha256';
+
+const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
+const nodeHex = (data: Uint8Array | string): string => createHash('sha256').update(data).digest('hex');
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function randomBytes(length: number, seed: number): Uint8Array {
+  const random = mulberry32(seed);
+  const out = new Uint8Array(length);
+  for (let i = 0; i < length; i++) out[i] = Math.floor(random() * 256);
+  return out;
+}
+
+describe('sha256 (pure JS): FIPS 180-4 test vectors', () => {
+  const rows: { name: string; input: string; digest: string }[] = [
+    { name: '"" (empty)', input: '', digest: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855' },
+    { name: '"abc"', input: 'abc', digest: 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad' },
+    {
+      name: '448-bit two-block message',
+      input: 'abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq',
+      digest: '248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1',
+    },
+    { name: 'one million "a"', input: 'a'.repeat(1_000_000), digest: 'cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0' },
+  ];
+
+  it.each(rows)('$name', ({ input, digest }) => {
+    expect(hex(sha256(new TextEncoder().encode(input)))).toBe(digest);
+    expect(sha256Hex(input)).toBe(digest);
+  });
+});
+
+describe('sha256 (pure JS) against node:crypto', () => {
+  // Around the padding boundaries: 55 bytes is the longest one-block message, 56..63 need a second block,
+  // 64 is exactly one block of data, 119/120 are the same edges one block later.
+  const lengths = [0, 1, 2, 3, 4, 31, 32, 33, 55, 56, 57, 63, 64, 65, 111, 112, 119, 120, 127, 128, 129, 1000, 4096, 100_000];
+
+  it.each(lengths)('%i random bytes', (length) => {
+    const bytes = randomBytes(length, 1000 + length);
+    expect(hex(sha256(bytes))).toBe(nodeHex(bytes));
+  });
+
+  it.each(lengths)('%i bytes of 0xff', (length) => {
+    const bytes = new Uint8Array(length).fill(0xff);
+    expect(hex(sha256(bytes))).toBe(nodeHex(bytes));
+  });
+
+  it('returns 32 bytes and does not modify its input', () => {
+    const bytes = randomBytes(100, 7);
+    const copy = bytes.slice();
+    const digest = sha256(bytes);
+    expect(digest).toBeInstanceOf(Uint8Array);
+    expect(digest.length).toBe(32);
+    expect(Array.from(bytes)).toEqual(Array.from(copy));
+  });
+
+  it('hashes only the bytes of a subarray view', () => {
+    const whole = randomBytes(200, 9);
+    const view = whole.subarray(50, 150);
+    expect(hex(sha256(view))).toBe(nodeHex(whole.slice(50, 150)));
+  });
+});
+
+describe('sha256Hex', () => {
+  const strings: { name: string; text: string }[] = [
+    { name: 'ASCII', text: 'hello' },
+    { name: 'Latin-1 range é (must not hash as one byte)', text: 'é' },
+    { name: 'euro sign', text: '€' },
+    { name: 'CJK', text: '日本語のソース' },
+    { name: 'emoji surrogate pair', text: '😀' },
+    { name: 'mixed, with NUL and CRLF', text: 'a\u0000b\r\nc é € 😀' },
+    { name: 'lone surrogate (hashed as U+FFFD)', text: 'a\ud800b' },
+  ];
+
+  it.each(strings)('$name: hashes the UTF-8 bytes', ({ text }) => {
+    const utf8 = Buffer.from(text, 'utf8');
+    const expected = nodeHex(utf8);
+    expect(sha256Hex(text)).toBe(expected);
+    expect(hex(sha256(new TextEncoder().encode(text)))).toBe(expected);
+  });
+
+  it('é hashes as C3 A9, not as the single byte E9', () => {
+    expect(sha256Hex('é')).toBe(nodeHex(new Uint8Array([0xc3, 0xa9])));
+    expect(sha256Hex('é')).not.toBe(nodeHex(new Uint8Array([0xe9])));
+  });
+
+  it('a lone surrogate hashes like U+FFFD', () => {
+    expect(sha256Hex('\ud800')).toBe(nodeHex(new Uint8Array([0xef, 0xbf, 0xbd])));
+  });
+
+  it('hashes byte input as given', () => {
+    const bytes = new Uint8Array([0x00, 0xff, 0x80, 0x7f]);
+    expect(sha256Hex(bytes)).toBe(nodeHex(bytes));
+  });
+
+  it('returns 64 lower-case hex digits', () => {
+    expect(sha256Hex('abc')).toMatch(/^[0-9a-f]{64}$/);
+    expect(sha256Hex('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  });
+});
+
+describe('sha256Hex without node:crypto (the browser path)', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+    vi.resetModules();
+  });
+
+  async function loadWithoutNativeCrypto(): Promise<typeof import('../../src/util/sha256')> {
+    vi.resetModules();
+    const spy = vi.spyOn(process, 'getBuiltinModule').mockImplementation(() => undefined as never);
+    const module = await import('../../src/util/sha256');
+    expect(spy).toHaveBeenCalledWith('node:crypto');
+    return module;
+  }
+
+  it('hashes strings as UTF-8 and bytes as given with the pure implementation', async () => {
+    const { sha256Hex: pureHex } = await loadWithoutNativeCrypto();
+    for (const text of ['', 'abc', 'é', '€', '😀', 'a\ud800b', 'x'.repeat(1000)]) {
+      expect([text, pureHex(text)]).toEqual([text, nodeHex(Buffer.from(text, 'utf8'))]);
+    }
+    const bytes = randomBytes(300, 11);
+    expect(pureHex(bytes)).toBe(nodeHex(bytes));
+    expect(pureHex('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  });
+
+  it('falls back when getBuiltinModule throws', async () => {
+    vi.resetModules();
+    vi.spyOn(process, 'getBuiltinModule').mockImplementation(() => {
+      throw new Error('no builtins here');
+    });
+    const { sha256Hex: pureHex } = await import('../../src/util/sha256');
+    expect(pureHex('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  });
+});
