@@ -30,7 +30,7 @@ const UNMAPPED: OriginalPosition = Object.freeze({ source: null, line: null, col
 export function originalPositionFor(map: ParsedMap, position: GeneratedPosition): OriginalPosition {
   const line0 = position.line - 1;
   const column = position.column;
-  if (!(line0 >= 0) || !(column >= 0)) return { ...UNMAPPED };
+  if (!Number.isInteger(line0) || !Number.isInteger(column) || line0 < 0 || column < 0) return { ...UNMAPPED };
   const sections = map.sections;
   // Last section starting at or before the position.
   let low = 0;

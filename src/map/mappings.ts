@@ -90,6 +90,11 @@ export function scanMappings(
           }
         } else {
           segmentProblem(diagnostics, pointer, segmentStart, fields, column, source, sourcesLength, originalLine, originalColumn, name, namesLength);
+          // Only the name is bad: the original position still stands (ECMA-426 keeps it, with a null name).
+          if (fields === 5 && column >= 0 && source >= 0 && source < sourcesLength && originalLine >= 0 && originalColumn >= 0 && marks !== null) {
+            const lines = marks[source];
+            if (lines != null && originalLine < lines.length) lines[originalLine] = 1;
+          }
           if (column >= 0 && fields !== 0 && line >= lastLine) {
             if (line > lastLine) lastColumn = column;
             else if (column > lastColumn) lastColumn = column;

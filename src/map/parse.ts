@@ -34,7 +34,13 @@ export interface MapReading {
  * with `diagnostics`) when the map is invalid; warnings are kept on the returned map.
  */
 export function parseSourceMap(input: SourceMapInput): ParsedMap {
-  const reading = readSourceMap(input);
+  let reading: MapReading;
+  try {
+    reading = readSourceMap(input);
+  } catch (error) {
+    // Only an object input with throwing getters (or an engine limit) gets here.
+    throw new ForensicsError('INVALID_SOURCE_MAP', `invalid source map: it could not be read (${errorText(error)})`, [unreadable(error)]);
+  }
   if (!reading.valid || reading.map === null) {
     const first = reading.diagnostics.find((d) => d.severity === 'error');
     throw new ForensicsError(
@@ -52,13 +58,21 @@ export function validateSourceMap(input: unknown): ValidationResult {
     const reading = readSourceMap(input as SourceMapInput);
     return { valid: reading.valid, diagnostics: reading.diagnostics };
   } catch (error) {
-    // Only reachable on engine limits (e.g. a string too long to build); report rather than throw.
-    return {
-      valid: false,
-      diagnostics: [
-        { code: 'MAP_NOT_JSON', severity: 'error', message: `The map could not be read: ${String(error)}.`, pointer: '' },
-      ],
-    };
+    // Only reachable on an object input with throwing getters or on engine limits; report rather than throw.
+    return { valid: false, diagnostics: [unreadable(error)] };
+  }
+}
+
+function unreadable(error: unknown): Diagnostic {
+  return { code: 'MAP_NOT_JSON', severity: 'error', message: `The map could not be read: ${errorText(error)}.`, pointer: '' };
+}
+
+/** Text of a thrown value, even one whose `toString` throws. */
+function errorText(error: unknown): string {
+  try {
+    return error instanceof Error ? error.message : String(error);
+  } catch {
+    return 'an exception that cannot be printed';
   }
 }
 
