@@ -32,7 +32,7 @@ for (const dir of generated) rmSync(join(out, dir), { recursive: true, force: tr
 //   node_modules/left-pad/index.js  3 lines, 68 bytes, third-party, ignore-listed, 3 mapped
 //   src/empty.ts        ""   -> has content, 0 lines, 0 bytes
 //   /home/alice/work/secret.ts  null content, absolute path in a home directory
-export const BASIC_SOURCES = {
+const BASIC_SOURCES = {
   'src/app.ts': [
     '// Entry point of the fixture app.',
     "import { pad } from 'left-pad';",
@@ -50,17 +50,19 @@ export const BASIC_SOURCES = {
   'node_modules/left-pad/index.js': 'export function pad(text, width) {\n  return text.padStart(width);\n}\n',
 };
 
+/** One basic source as magic-string would bundle it: app.ts loses its interface (lines 4-6), type-only text. */
+function basicSource(filename, code) {
+  const s = new MagicString(code);
+  if (filename === 'src/app.ts') {
+    const start = code.indexOf('export interface');
+    s.remove(start, code.indexOf('}\n', start) + 2);
+  }
+  return { filename, content: s };
+}
+
 function basicMap(file) {
   const bundle = new Bundle({ separator: '\n' });
-  for (const [filename, code] of Object.entries(BASIC_SOURCES)) {
-    const s = new MagicString(code);
-    if (filename === 'src/app.ts') {
-      // Drop the interface (lines 4-6): type-only text that never reaches the bundle.
-      const start = code.indexOf('export interface');
-      s.remove(start, code.indexOf('}\n', start) + 2);
-    }
-    bundle.addSource({ filename, content: s });
-  }
+  for (const [filename, code] of Object.entries(BASIC_SOURCES)) bundle.addSource(basicSource(filename, code));
   const map = bundle.generateMap({ file, includeContent: true, hires: true });
   const result = JSON.parse(map.toString());
   result.sources.push('src/empty.ts', '/home/alice/work/secret.ts');
@@ -83,16 +85,10 @@ function basicMap(file) {
 // ---------------------------------------------------------------------------------------------
 // index-map/: the basic map split into an index map of two sections (app+util | left-pad, empty, secret).
 {
-  const { map } = basicMap('app.js');
   const first = new Bundle({ separator: '\n' });
   const second = new Bundle({ separator: '\n' });
   for (const [filename, code] of Object.entries(BASIC_SOURCES)) {
-    const s = new MagicString(code);
-    if (filename === 'src/app.ts') {
-      const start = code.indexOf('export interface');
-      s.remove(start, code.indexOf('}\n', start) + 2);
-    }
-    (filename.startsWith('node_modules/') ? second : first).addSource({ filename, content: s });
+    (filename.startsWith('node_modules/') ? second : first).addSource(basicSource(filename, code));
   }
   const a = JSON.parse(first.generateMap({ includeContent: true, hires: true }).toString());
   const b = JSON.parse(second.generateMap({ includeContent: true, hires: true }).toString());
@@ -104,7 +100,6 @@ function basicMap(file) {
   const index = { version: 3, file: 'app.js', sections: [{ offset: { line: 0, column: 0 }, map: a }, { offset: { line: firstLines, column: 0 }, map: b }] };
   write('index-map/app.js', `${code}\n//# sourceMappingURL=app.js.map\n`);
   write('index-map/app.js.map', json(index));
-  void map;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,21 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { decodeBase64, decodeDataUrl, percentDecode } from '../../src/input/data-url';
+import { mulberry32 } from '../helpers/prng';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const bytesOf = (text: string): Uint8Array => encoder.encode(text);
 const base64Of = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const JSON_TEXT = '{"version":3,"sources":["a.ts"],"mappings":""}';
 const MULTIBYTE = '{"sourcesContent":["é € 😀 日本語 \\u0000"]}';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { extractSourceMappingUrl, matchSourceMappingUrl } from '../../src/input/source-mapping-url';
 import type { CommentSyntax } from '../../src/input/source-mapping-url';
+import { mulberry32 } from '../helpers/prng';
 
 const encoder = new TextEncoder();
 const bytesOf = (text: string): Uint8Array => encoder.encode(text);
@@ -15,16 +16,6 @@ function concat(...parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Row {
   name: string;

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { isIgnored, originalPositionFor, type OriginalPosition } from '../../src/map/lookup';
 import { parseSourceMap } from '../../src/map/parse';
 import type { ParsedMap } from '../../src/map/parsed-map';
+import { mulberry32 as prng } from '../helpers/prng';
 
 // source-map-js exports the index-map consumer at run time but does not type it.
 const { IndexedSourceMapConsumer } = consumerModule as unknown as { IndexedSourceMapConsumer: abstract new (...args: never[]) => SourceMapConsumer };
@@ -97,17 +98,6 @@ describe('originalPositionFor agrees with source-map-js (greatest lower bound)',
 });
 
 describe('originalPositionFor agrees with source-map-js on generated maps', () => {
-  /** mulberry32: a small seeded PRNG, so every run generates the same cases. */
-  function prng(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
 
   it('with segments out of column order on a line', () => {
     // Line 1: 5 → l1, 3 → l2, 6 → l4 (relative columns +5, -2, +3); line 2: 4 → l1 "n", 1 → l3.

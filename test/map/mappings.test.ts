@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { DiagnosticCollector, type DiagnosticCode } from '../../src/map/diagnostics';
 import { scanMappings, type MappingsSummary } from '../../src/map/mappings';
 import { validateSourceMap } from '../../src/map/parse';
+import { mulberry32 as prng } from '../helpers/prng';
 
 interface RawMap {
   sources: string[];
@@ -15,17 +16,6 @@ interface RawMap {
 
 const readMap = (path: string): RawMap => JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8')) as RawMap;
 
-/** mulberry32: a small seeded PRNG, so every run generates the same cases. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const randomInt = (random: () => number, below: number): number => Math.floor(random() * below);
 const pick = <T>(random: () => number, items: readonly T[]): T => items[randomInt(random, items.length)]!;
 

@@ -4,20 +4,10 @@ import { ForensicsError, isForensicsError } from '../../src/errors';
 import { MAX_DIAGNOSTICS, type DiagnosticCode } from '../../src/map/diagnostics';
 import { joinSourceRoot, parseSourceMap, readSourceMap, validateSourceMap } from '../../src/map/parse';
 import type { MapSection } from '../../src/map/parsed-map';
+import { mulberry32 as prng } from '../helpers/prng';
 
 const indexMapText = readFileSync(new URL('../../fixtures/index-map/app.js.map', import.meta.url), 'utf8');
 
-/** mulberry32: a small seeded PRNG, so "random" inputs are the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A minimal valid regular map with one source, overridden field by field. */
 function regular(fields: Record<string, unknown> = {}): Record<string, unknown> {

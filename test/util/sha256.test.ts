@@ -1,20 +1,11 @@
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { sha256, sha256Hex } from '../../src/util/sha256';
+import { mulberry32 } from '../helpers/prng';
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 const nodeHex = (data: Uint8Array | string): string => createHash('sha256').update(data).digest('hex');
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomBytes(length: number, seed: number): Uint8Array {
   const random = mulberry32(seed);
