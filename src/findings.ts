@@ -5,6 +5,8 @@ export const FINDING_SEVERITY: Readonly<Record<FindingCode, Severity>> = {
   FIRST_PARTY_SOURCE_EXPOSED: 'critical',
   ABSOLUTE_SOURCE_PATHS: 'medium',
   MAP_URL_OUTSIDE_TARGET: 'medium',
+  ARCHIVE_LIMIT: 'medium',
+  ARCHIVE_CORRUPT: 'low',
   THIRD_PARTY_SOURCE_EXPOSED: 'low',
   MAP_SPEC_VIOLATION: 'low',
   MAP_UNREADABLE: 'low',

@@ -3,9 +3,8 @@
  * The only module of the library (besides the CLI) that touches the file system.
  */
 import { openNodeTarget } from './input/node-vfs';
-import { resolveScanOptions, type ScanOptions } from './report/options';
-import { scanVfs } from './report/scan';
-import { scanSync as scanMemorySync } from './report/api';
+import type { ScanOptions } from './report/options';
+import { scanOpened, scanSync as scanMemorySync } from './report/api';
 import type { ScanTarget } from './report/target';
 import type { ExposureReport } from './types';
 
@@ -17,8 +16,7 @@ export * from './index';
  */
 export function scanSync(target: ScanTarget, options?: ScanOptions): ExposureReport {
   if (typeof target !== 'string') return scanMemorySync(target, options);
-  const opened = openNodeTarget(target);
-  return scanVfs(opened.vfs, opened.target, resolveScanOptions(options, opened.orphans));
+  return scanOpened(openNodeTarget(target), options);
 }
 
 /** Async twin of {@link scanSync}. */

@@ -34,7 +34,11 @@ export type FindingCode =
   /** A `.map` file that no generated file references. */
   | 'MAP_ORPHAN'
   /** A file in the target could not be read. */
-  | 'FILE_UNREADABLE';
+  | 'FILE_UNREADABLE'
+  /** An archive (or one of its entries) is truncated or malformed; what could be read was scanned. */
+  | 'ARCHIVE_CORRUPT'
+  /** An archive hit a size, count, ratio or depth limit; the rest of the scan went on. */
+  | 'ARCHIVE_LIMIT';
 
 /** Where a finding points. */
 export interface Location {
@@ -241,6 +245,15 @@ export interface ReportSummary {
   sources: SourceCounts;
   /** Content counts summed over maps. */
   content: ContentCounts;
+  /** Archives opened (the target itself when it is one, and nested ones). */
+  archives: {
+    /** Archives opened. */
+    total: number;
+    /** Entries they held (regular files), counted as they were read. */
+    entries: number;
+    /** Bytes inflated (or read, for plain tar) from them: real bytes, not declared sizes. */
+    inflatedBytes: number;
+  };
   /** Files looked at in the target. */
   filesScanned: number;
   /** Bytes read from the target. */
@@ -249,10 +262,16 @@ export interface ReportSummary {
 
 /** What was scanned. */
 export interface ReportTarget {
-  /** `file` or `directory` (a path), `files` (in memory), or `map` (one map given to `analyzeSourceMap`). */
-  kind: 'file' | 'directory' | 'files' | 'map';
+  /**
+   * `file` or `directory` (a path), `archive` (a path or bytes whose magic says archive), `files` (in memory),
+   * `map` (one map given to `analyzeSourceMap`), `package` (the files `npm pack` would publish from a directory),
+   * `npm` (a registry package) or `url` (a live site).
+   */
+  kind: 'file' | 'directory' | 'archive' | 'files' | 'map' | 'package' | 'npm' | 'url';
   /** The name the caller gave: the path as given, the `name` option, or `<memory>`. */
   name: string;
+  /** For archives: `tgz`, `tar`, `zip` (also `.vsix .jar .xpi .whl`), `crx`, or `gzip` (one gzipped file). */
+  format?: 'tgz' | 'tar' | 'zip' | 'crx' | 'gzip';
 }
 
 /** The exposure report: plain JSON, deterministically ordered. */

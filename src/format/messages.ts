@@ -21,6 +21,8 @@ const RENDER: Readonly<Record<FindingCode, (args: Args) => string>> = {
   MAP_REMOTE: (a) => `sourceMappingURL ${JSON.stringify(a.url)} is remote; it was listed, not fetched.`,
   MAP_ORPHAN: () => 'No generated file in the target references this map.',
   FILE_UNREADABLE: (a) => `The file could not be read: ${String(a.reason)}`,
+  ARCHIVE_CORRUPT: (a) => `The archive is damaged: ${String(a.reason)}; what could be read was scanned.`,
+  ARCHIVE_LIMIT: (a) => `Limit ${String(a.limit)} (${String(a.value)}) reached: ${String(a.reason)}; the rest of the scan went on.`,
 };
 
 /** Renders a finding's message from its code and args. */

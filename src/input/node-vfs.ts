@@ -1,7 +1,10 @@
-import { lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, lstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { ForensicsError } from '../errors';
+import type { ScanInput } from '../report/scan';
 import type { ReportTarget } from '../types';
+import type { ByteSource } from './archive/bytes';
+import { detectArchive, SNIFF_BYTES } from './archive/detect';
 import { comparePaths, type Vfs } from './vfs';
 
 /** A Vfs over a directory (or the directory of a single file) on disk. Symbolic links are never followed. */
@@ -11,7 +14,7 @@ export interface NodeVfs extends Vfs {
 
 /** @internal A path target opened on disk. */
 export interface NodeTarget {
-  vfs: NodeVfs;
+  input: ScanInput;
   target: ReportTarget;
   orphans: boolean;
 }
@@ -28,11 +31,16 @@ export function openNodeTarget(path: string): NodeTarget {
     throw new ForensicsError('TARGET_UNREADABLE', `cannot read target ${JSON.stringify(path)}: ${reason(error)}`);
   }
   if (stats.isDirectory()) {
-    return { vfs: directoryVfs(resolve(path), null), target: { kind: 'directory', name: path }, orphans: true };
+    return { input: { kind: 'vfs', vfs: directoryVfs(resolve(path), null) }, target: { kind: 'directory', name: path }, orphans: true };
   }
   if (stats.isFile()) {
     const absolute = resolve(path);
-    return { vfs: directoryVfs(dirname(absolute), basename(absolute)), target: { kind: 'file', name: path }, orphans: false };
+    const format = detectArchive(readHead(absolute, SNIFF_BYTES));
+    if (format !== null) {
+      // Archives are read through a file source: tar streams by chunks, zip reads only what it needs.
+      return { input: { kind: 'archive', source: fileSource(absolute), format, name: basename(absolute) }, target: { kind: 'archive', name: path }, orphans: true };
+    }
+    return { input: { kind: 'vfs', vfs: directoryVfs(dirname(absolute), basename(absolute)) }, target: { kind: 'file', name: path }, orphans: false };
   }
   throw new ForensicsError('TARGET_UNREADABLE', `cannot read target ${JSON.stringify(path)}: not a regular file or directory`);
 }
@@ -74,9 +82,48 @@ function directoryVfs(root: string, only: string | null): NodeVfs {
       const data = readFileSync(full);
       return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     },
+    head(path, length) {
+      const full = inside(path);
+      if (full === null) throw new Error(`${path} is outside the target`);
+      return readHead(full, length);
+    },
   };
 }
 
+/** The first `length` bytes of a file, without reading the rest. */
+function readHead(file: string, length: number): Uint8Array {
+  const fd = openSync(file, 'r');
+  try {
+    const buffer = new Uint8Array(length);
+    const n = readSync(fd, buffer, 0, length, 0);
+    return buffer.subarray(0, n);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * A ByteSource over a file: positioned reads, so an archive is never held whole. Each read returns a fresh array
+ * (inflaters may hold on to their input between pushes). `close()` releases the descriptor.
+ */
+export function fileSource(file: string): ByteSource {
+  const fd = openSync(file, 'r');
+  const size = fstatSync(fd).size;
+  let open = true;
+  return {
+    size,
+    read(offset, length) {
+      const n = Math.max(0, Math.min(length, size - offset));
+      const buffer = new Uint8Array(n);
+      const got = n === 0 ? 0 : readSync(fd, buffer, 0, n, offset);
+      return got === n ? buffer : buffer.subarray(0, got);
+    },
+    close() {
+      if (open) closeSync(fd);
+      open = false;
+    },
+  };
+}
 /** Regular files below `root`, as sorted POSIX paths; links and special files are skipped. */
 function walk(root: string, problems: { path: string; reason: string }[]): string[] {
   const out: string[] = [];

@@ -11,6 +11,8 @@ export interface Vfs {
   has(path: string): boolean;
   /** The file's bytes. Throws when it cannot be read. */
   read(path: string): Uint8Array;
+  /** Up to the first `length` bytes, for format sniffing; defaults to a slice of `read`. */
+  head?(path: string, length: number): Uint8Array;
   /** Entries that could not be listed (e.g. unreadable directories), filled by `list()`. */
   readonly problems?: readonly { path: string; reason: string }[];
 }

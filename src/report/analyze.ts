@@ -34,8 +34,9 @@ export function analyzeSourceMap(input: SourceMapInput, options: AnalyzeOptions 
     unmeasured: m.entry ? [] : [{ path, kind: 'external', measured: false, diagnostics: m.diagnostics }],
     missing: [],
     remote: [],
-    unreadable: [],
+    problems: [],
     filesScanned: 1,
     bytesScanned: bytes,
+    archives: { total: 0, entries: 0, inflatedBytes: 0 },
   });
 }

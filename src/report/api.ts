@@ -1,18 +1,22 @@
 import type { ExposureReport } from '../types';
 import { resolveScanOptions, type ScanOptions } from './options';
-import { scanVfs } from './scan';
-import { openMemoryTarget, type ScanTarget } from './target';
+import { scanInput } from './scan';
+import { openMemoryTarget, type OpenedTarget, type ScanTarget } from './target';
 
 /**
  * Scans an in-memory target synchronously. Paths need the Node entry (`sourcemap-forensics/node`).
  * Throws `ForensicsError` only for misuse (bad target or options); problems inside the target are findings.
  */
 export function scanSync(target: ScanTarget, options?: ScanOptions): ExposureReport {
-  const opened = openMemoryTarget(target);
-  return scanVfs(opened.vfs, opened.target, resolveScanOptions(options, opened.orphans));
+  return scanOpened(openMemoryTarget(target), options);
 }
 
 /** Async twin of {@link scanSync}; the Node entry's `scan` also takes paths. */
 export async function scan(target: ScanTarget, options?: ScanOptions): Promise<ExposureReport> {
   return scanSync(target, options);
+}
+
+/** @internal Scans an opened target, with its options checked and defaulted. */
+export function scanOpened(opened: OpenedTarget, options: unknown, extraKeys: readonly string[] = []): ExposureReport {
+  return scanInput(opened.input, opened.target, resolveScanOptions(options, opened.orphans, extraKeys));
 }

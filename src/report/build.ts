@@ -19,6 +19,16 @@ import type {
 import { REPORT_SCHEMA_URL, SCHEMA_VERSION } from '../types';
 import { VERSION } from '../version';
 
+/** A file or archive problem met while scanning, turned into a finding by {@link buildReport}. */
+export interface ScanProblem {
+  /** `FILE_UNREADABLE`, `ARCHIVE_CORRUPT` or `ARCHIVE_LIMIT`. */
+  code: Extract<FindingCode, 'FILE_UNREADABLE' | 'ARCHIVE_CORRUPT' | 'ARCHIVE_LIMIT'>;
+  /** Path inside the target. */
+  path: string;
+  /** Typed values for the message. */
+  args: Finding['args'];
+}
+
 /** Everything a scan collected, before it is summed and sorted into a report. */
 export interface Collected {
   target: ReportTarget;
@@ -28,10 +38,12 @@ export interface Collected {
   unmeasured: InvalidMap[];
   missing: MissingMap[];
   remote: RemoteMap[];
-  /** Files that could not be read. */
-  unreadable: { path: string; reason: string }[];
+  /** Files that could not be read, archives that were broken or hit a limit. */
+  problems: ScanProblem[];
   filesScanned: number;
   bytesScanned: number;
+  /** Archive counters. */
+  archives: ReportSummary['archives'];
 }
 
 /** Sums, sorts and renders findings: the one place a report object is made. */
@@ -99,7 +111,7 @@ export function buildReport(c: Collected): ExposureReport {
     else add('MAP_MISSING', { path: m.generatedFile }, { url: m.url, resolvedPath: m.resolvedPath });
   }
   for (const r of remoteMaps) add('MAP_REMOTE', { path: r.generatedFile }, { url: r.url });
-  for (const u of c.unreadable) add('FILE_UNREADABLE', { path: u.path }, { reason: u.reason });
+  for (const p of c.problems) add(p.code, { path: p.path }, p.args);
   findings.sort(
     (a, b) =>
       severityRank(a.severity) - severityRank(b.severity) ||
@@ -161,6 +173,7 @@ function summarize(
     maps: { total: external + inline, external, inline, index, invalid, missing, orphan, remote },
     sources,
     content,
+    archives: c.archives,
     filesScanned: c.filesScanned,
     bytesScanned: c.bytesScanned,
   };

@@ -1,45 +1,87 @@
 import { ForensicsError } from '../errors';
+import { DEFAULT_LIMITS, type ArchiveLimits } from '../input/archive/limits';
 
 /** How far a scan has got; passed to `onProgress`. */
 export interface ScanProgress {
-  /** Files of the target looked at so far. */
+  /** Files (and archive entries) looked at so far. */
   filesDone: number;
-  /** Files the target holds. */
+  /** Files (and archive entries) listed so far; grows as nested archives are opened. */
   filesTotal: number;
   /** Bytes read so far. */
   bytesRead: number;
+  /** Archive entries met so far. */
+  archiveEntries: number;
+  /** Bytes inflated from archives so far. */
+  bytesInflated: number;
 }
 
-/** Options of `scan` / `scanSync`. Every field is optional; unknown keys are rejected. */
+/** Options of `scan` / `scanSync` and the other scan functions. Every field is optional; unknown keys are rejected. */
 export interface ScanOptions {
   /**
-   * Called as the scan reads files, for progress display.
+   * Called as the scan reads files and archive entries, for progress display.
    * @default undefined
    */
   onProgress?: (progress: ScanProgress) => void;
+  /**
+   * Inflated bytes allowed over the whole scan, all archives together (real bytes, not declared sizes).
+   * @default 1073741824 (1 GiB)
+   */
+  maxTotalBytes?: number;
+  /**
+   * Inflated bytes allowed for one archive entry.
+   * @default 268435456 (256 MiB)
+   */
+  maxEntryBytes?: number;
+  /**
+   * Archive entries allowed over the whole scan.
+   * @default 200000
+   */
+  maxEntries?: number;
+  /**
+   * Archives inside archives: a top-level `.tgz` is depth 1; an archive inside it, depth 2.
+   * @default 3
+   */
+  maxDepth?: number;
+  /**
+   * Largest inflated/compressed ratio of one stream once it has inflated 16 MiB (gzip bombs run near 1000).
+   * @default 200
+   */
+  maxRatio?: number;
 }
 
 /** @internal Options after defaults, plus what the target kind decides. */
 export interface ResolvedScanOptions {
   onProgress: ((progress: ScanProgress) => void) | undefined;
+  limits: ArchiveLimits;
   /** Report `.map` files nothing references as orphans (meaningless for a single-file target). */
   orphans: boolean;
 }
 
-const KNOWN: readonly string[] = ['onProgress'];
+const LIMIT_KEYS = ['maxTotalBytes', 'maxEntryBytes', 'maxEntries', 'maxDepth', 'maxRatio'] as const;
 
 /** Checks an options object and merges defaults in one place (esbuild-style: unknown keys are errors). */
-export function resolveScanOptions(options: unknown, orphans: boolean): ResolvedScanOptions {
-  if (options === undefined || options === null) return { onProgress: undefined, orphans };
+export function resolveScanOptions(options: unknown, orphans: boolean, extraKeys: readonly string[] = []): ResolvedScanOptions {
+  const limits: ArchiveLimits = { ...DEFAULT_LIMITS };
+  if (options === undefined || options === null) return { onProgress: undefined, limits, orphans };
   if (typeof options !== 'object' || Array.isArray(options)) {
     throw new ForensicsError('INVALID_OPTION', `options must be an object, got ${Array.isArray(options) ? 'an array' : typeof options}`);
   }
+  const known = ['onProgress', ...LIMIT_KEYS, ...extraKeys];
   for (const key of Object.keys(options)) {
-    if (!KNOWN.includes(key)) throw new ForensicsError('INVALID_OPTION', `unknown option ${JSON.stringify(key)}; known options: ${KNOWN.join(', ')}`);
+    if (!known.includes(key)) throw new ForensicsError('INVALID_OPTION', `unknown option ${JSON.stringify(key)}; known options: ${known.join(', ')}`);
   }
-  const { onProgress } = options as ScanOptions;
-  if (onProgress !== undefined && typeof onProgress !== 'function') {
-    throw new ForensicsError('INVALID_OPTION', `option "onProgress" must be a function, got ${typeof onProgress}`);
+  const o = options as ScanOptions;
+  if (o.onProgress !== undefined && typeof o.onProgress !== 'function') {
+    throw new ForensicsError('INVALID_OPTION', `option "onProgress" must be a function, got ${typeof o.onProgress}`);
   }
-  return { onProgress, orphans };
+  for (const key of LIMIT_KEYS) {
+    const value = o[key];
+    if (value === undefined) continue;
+    const minimum = key === 'maxDepth' ? 0 : 1;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < minimum) {
+      throw new ForensicsError('INVALID_OPTION', `option "${key}" must be an integer >= ${minimum}, got ${JSON.stringify(value)}`);
+    }
+    limits[key] = value;
+  }
+  return { onProgress: o.onProgress, limits, orphans };
 }

@@ -1,10 +1,14 @@
 import { measureMap } from '../analysis/measure';
+import { openArchive, type ReportedArchiveFormat } from '../input/archive/open';
+import { memorySource, type ByteSource } from '../input/archive/bytes';
+import { detectArchive, SNIFF_BYTES, type ArchiveFormat } from '../input/archive/detect';
+import { Budget, CorruptError, LimitError } from '../input/archive/limits';
 import { decodeDataUrl } from '../input/data-url';
-import { resolveMapUrl } from '../input/resolve';
+import { resolveMapUrl, type MapReference } from '../input/resolve';
 import { extractSourceMappingUrl, type CommentSyntax } from '../input/source-mapping-url';
 import { comparePaths, type Vfs } from '../input/vfs';
 import type { ExposureReport, InvalidMap, MapEntry, MissingMap, RemoteMap, ReportTarget } from '../types';
-import { buildReport } from './build';
+import { buildReport, type ScanProblem } from './build';
 import type { ResolvedScanOptions } from './options';
 
 /** Extensions whose files may carry a `sourceMappingURL` comment, with their comment syntax. */
@@ -26,89 +30,178 @@ function extension(path: string): string {
   return dot > slash + 1 ? path.slice(dot).toLowerCase() : '';
 }
 
+/** Files the scan reads by name: maps and generated files. Everything else is only sniffed for archive magic. */
+export function isScanRelevant(path: string): boolean {
+  const ext = extension(path);
+  return ext === '.map' || GENERATED[ext] !== undefined;
+}
+
+/** What a target opened to: a file view, or an archive to open inside the scan (where limits apply). */
+export type ScanInput =
+  | { kind: 'vfs'; vfs: Vfs }
+  | { kind: 'archive'; source: ByteSource; format: ArchiveFormat; name: string };
+
+/** Hooks that let a caller (the site scanner) say where generated files point, instead of their comments. */
+export interface ReferenceHooks {
+  /** A `SourceMap` response header for this file, which wins over its comment. */
+  headerUrl?(path: string): string | null;
+  /** Resolves a URL found in this file; `undefined` falls back to the file-system rules. */
+  resolve?(url: string, path: string): MapReference | undefined;
+}
+
+interface Context {
+  options: ResolvedScanOptions;
+  hooks: ReferenceHooks;
+  budget: Budget;
+  measured: MapEntry[];
+  unmeasured: InvalidMap[];
+  missing: MissingMap[];
+  remote: RemoteMap[];
+  problems: ScanProblem[];
+  filesScanned: number;
+  bytesScanned: number;
+  filesTotal: number;
+  filesDone: number;
+}
+
 /**
- * Scans every file of a Vfs: finds maps (external `.map` files, `sourceMappingURL` comments, inline `data:` URLs),
- * measures each map once, and builds the report. Synchronous and pure apart from `vfs.read`.
+ * Scans a target: finds maps (external `.map` files, `sourceMappingURL` comments, inline `data:` URLs) in it and
+ * in the archives it holds (to `maxDepth`), measures each map once, and builds the report. Synchronous; the only
+ * I/O is through the Vfs and ByteSource it is given.
  */
-export function scanVfs(vfs: Vfs, target: ReportTarget, options: ResolvedScanOptions): ExposureReport {
+export function scanInput(input: ScanInput, target: ReportTarget, options: ResolvedScanOptions, hooks: ReferenceHooks = {}): ExposureReport {
+  const ctx: Context = {
+    options,
+    hooks,
+    budget: new Budget(options.limits),
+    measured: [],
+    unmeasured: [],
+    missing: [],
+    remote: [],
+    problems: [],
+    filesScanned: 0,
+    bytesScanned: 0,
+    filesTotal: 0,
+    filesDone: 0,
+  };
+  if (input.kind === 'vfs') scanLayer(ctx, input.vfs, '', 0, options.orphans);
+  else {
+    ctx.bytesScanned += input.source.size;
+    try {
+      const format = scanArchive(ctx, input.source, input.format, input.name, '', 1);
+      target = { ...target, format: format ?? (input.format === 'gzip' ? 'tgz' : input.format) };
+    } finally {
+      input.source.close?.();
+    }
+  }
+  progress(ctx);
+  const report = buildReport({
+    target,
+    measured: ctx.measured,
+    unmeasured: ctx.unmeasured,
+    missing: ctx.missing,
+    remote: ctx.remote,
+    problems: ctx.problems,
+    filesScanned: ctx.filesScanned,
+    bytesScanned: ctx.bytesScanned,
+    archives: { total: ctx.budget.archives, entries: ctx.budget.entries, inflatedBytes: ctx.budget.inflated },
+  });
+  return report;
+}
+
+function progress(ctx: Context): void {
+  ctx.options.onProgress?.({
+    filesDone: ctx.filesDone,
+    filesTotal: ctx.filesTotal,
+    bytesRead: ctx.bytesScanned,
+    archiveEntries: ctx.budget.entries,
+    bytesInflated: ctx.budget.inflated,
+  });
+}
+
+/** Records a limit or corruption as a finding; anything else is a bug and propagates. */
+function problem(ctx: Context, path: string, error: unknown): void {
+  if (error instanceof LimitError) {
+    ctx.problems.push({ code: 'ARCHIVE_LIMIT', path, args: { limit: error.limit, value: error.value, reason: error.message } });
+  } else if (error instanceof CorruptError) {
+    ctx.problems.push({ code: 'ARCHIVE_CORRUPT', path, args: { reason: error.message } });
+  } else {
+    ctx.problems.push({ code: 'FILE_UNREADABLE', path, args: { reason: error instanceof Error ? error.message : String(error) } });
+  }
+}
+
+/** Opens and scans one archive; returns what it turned out to be, or null when it could not be opened. */
+function scanArchive(ctx: Context, source: ByteSource, format: ArchiveFormat, name: string, prefix: string, depth: number): ReportedArchiveFormat | null {
+  // Problems about the archive as a whole are reported on the archive's own path.
+  const self = prefix === '' ? name : prefix.slice(0, -2);
+  let opened;
+  try {
+    opened = openArchive(source, format, name, ctx.budget, isScanRelevant);
+  } catch (error) {
+    if (error instanceof LimitError || error instanceof CorruptError) {
+      problem(ctx, self, error);
+      return null;
+    }
+    throw error;
+  }
+  for (const p of opened.problems) problem(ctx, p.path === '' ? self : prefix + p.path, p.error);
+  scanLayer(ctx, opened.vfs, prefix, depth, true);
+  return opened.format;
+}
+
+/** One file view: an archive's entries are another layer, their paths prefixed `archive!/`. */
+function scanLayer(ctx: Context, vfs: Vfs, prefix: string, depth: number, orphans: boolean): void {
   const files = vfs.list();
-  const measured: MapEntry[] = [];
-  const unmeasured: InvalidMap[] = [];
-  const missing: MissingMap[] = [];
-  const remote: RemoteMap[] = [];
-  const unreadable: { path: string; reason: string }[] = [];
+  ctx.filesTotal += files.length;
+  if (vfs.problems) {
+    for (const p of vfs.problems) ctx.problems.push({ code: 'FILE_UNREADABLE', path: prefix + p.path, args: { reason: p.reason } });
+  }
   /** External map path -> generated files that reference it. */
   const references = new Map<string, string[]>();
-  let filesScanned = 0;
-  let bytesScanned = 0;
-  if (vfs.problems) unreadable.push(...vfs.problems);
+  const mapFiles: string[] = [];
 
   const read = (path: string): Uint8Array | null => {
     try {
       const bytes = vfs.read(path);
-      filesScanned++;
-      bytesScanned += bytes.length;
+      ctx.filesScanned++;
+      ctx.bytesScanned += bytes.length;
       return bytes;
     } catch (error) {
-      unreadable.push({ path, reason: error instanceof Error ? error.message : String(error) });
+      problem(ctx, prefix + path, error);
       return null;
     }
   };
-  const progress = (done: number): void => {
-    options.onProgress?.({ filesDone: done, filesTotal: files.length, bytesRead: bytesScanned });
-  };
   const record = (path: string, kind: MapEntry['kind'], input: Uint8Array, generatedFiles: string[]): void => {
-    const m = measureMap(input, path, kind);
+    const m = measureMap(input, prefix + path, kind);
     if (m.entry === null) {
-      unmeasured.push({ path, kind, measured: false, diagnostics: m.diagnostics });
+      ctx.unmeasured.push({ path: prefix + path, kind, measured: false, diagnostics: m.diagnostics });
       return;
     }
-    m.entry.generatedFiles = generatedFiles;
-    m.entry.orphan = kind === 'external' && generatedFiles.length === 0 && options.orphans;
-    measured.push(m.entry);
+    m.entry.generatedFiles = generatedFiles.map((g) => prefix + g);
+    m.entry.orphan = kind === 'external' && generatedFiles.length === 0 && orphans;
+    ctx.measured.push(m.entry);
   };
-
-  const mapFiles: string[] = [];
-  for (let i = 0; i < files.length; i++) {
-    const path = files[i]!;
-    const ext = extension(path);
-    if (ext === '.map') {
-      mapFiles.push(path);
-      continue;
-    }
-    const syntax = GENERATED[ext];
-    if (syntax === undefined) continue;
-    const bytes = read(path);
-    if (bytes !== null) {
-      const url = extractSourceMappingUrl(bytes, syntax);
-      if (url) linkReference(path, url);
-    }
-    progress(i + 1);
-  }
-
-  function linkReference(path: string, url: string): void {
-    const ref = resolveMapUrl(url, path);
+  const link = (path: string, url: string): void => {
+    const ref = ctx.hooks.resolve?.(url, path) ?? resolveMapUrl(url, path);
     switch (ref.kind) {
       case 'inline': {
         const decoded = decodeDataUrl(url);
         if (decoded.ok) record(path, 'inline', decoded.bytes, [path]);
         else {
-          unmeasured.push({
-            path,
+          ctx.unmeasured.push({
+            path: prefix + path,
             kind: 'inline',
             measured: false,
-            diagnostics: [
-              { code: 'DATA_URL_INVALID', severity: 'error', message: `The inline data: URL is broken: ${decoded.reason}.`, pointer: '' },
-            ],
+            diagnostics: [{ code: 'DATA_URL_INVALID', severity: 'error', message: `The inline data: URL is broken: ${decoded.reason}.`, pointer: '' }],
           });
         }
         return;
       }
       case 'remote':
-        remote.push({ url, generatedFile: path });
+        ctx.remote.push({ url, generatedFile: prefix + path });
         return;
       case 'outside':
-        missing.push({ url, generatedFile: path, resolvedPath: null, reason: 'outside-target' });
+        ctx.missing.push({ url, generatedFile: prefix + path, resolvedPath: null, reason: 'outside-target' });
         return;
       case 'local':
         if (vfs.has(ref.path)) {
@@ -116,10 +209,27 @@ export function scanVfs(vfs: Vfs, target: ReportTarget, options: ResolvedScanOpt
           if (list === undefined) references.set(ref.path, [path]);
           else list.push(path);
         } else {
-          missing.push({ url, generatedFile: path, resolvedPath: ref.path, reason: 'not-found' });
+          ctx.missing.push({ url, generatedFile: prefix + path, resolvedPath: prefix + ref.path, reason: 'not-found' });
         }
         return;
     }
+  };
+
+  for (const path of files) {
+    const ext = extension(path);
+    if (ext === '.map') {
+      mapFiles.push(path);
+    } else if (GENERATED[ext] !== undefined) {
+      const bytes = read(path);
+      if (bytes !== null) {
+        const url = ctx.hooks.headerUrl?.(path) ?? extractSourceMappingUrl(bytes, GENERATED[ext]!);
+        if (url) link(path, url);
+      }
+    } else {
+      sniff(ctx, vfs, path, prefix, depth);
+    }
+    ctx.filesDone++;
+    progress(ctx);
   }
 
   const external = new Set([...mapFiles, ...references.keys()]);
@@ -127,7 +237,28 @@ export function scanVfs(vfs: Vfs, target: ReportTarget, options: ResolvedScanOpt
     const bytes = read(path);
     if (bytes !== null) record(path, 'external', bytes, references.get(path) ?? []);
   }
-  progress(files.length);
+}
 
-  return buildReport({ target, measured, unmeasured, missing, remote, unreadable, filesScanned, bytesScanned });
+/** Opens a file as a nested archive when its head says it is one. */
+function sniff(ctx: Context, vfs: Vfs, path: string, prefix: string, depth: number): void {
+  let head: Uint8Array;
+  try {
+    head = vfs.head ? vfs.head(path, SNIFF_BYTES) : vfs.read(path).subarray(0, SNIFF_BYTES);
+  } catch (error) {
+    return problem(ctx, prefix + path, error);
+  }
+  const format = detectArchive(head);
+  if (format === null) return;
+  if (depth + 1 > ctx.options.limits.maxDepth) {
+    return problem(ctx, prefix + path, new LimitError('maxDepth', ctx.options.limits.maxDepth, `archive nested deeper than ${ctx.options.limits.maxDepth} levels; not opened`));
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = vfs.read(path);
+  } catch (error) {
+    return problem(ctx, prefix + path, error);
+  }
+  ctx.filesScanned++;
+  ctx.bytesScanned += bytes.length;
+  scanArchive(ctx, memorySource(bytes), format, path, `${prefix}${path}!/`, depth + 1);
 }

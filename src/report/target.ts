@@ -1,18 +1,22 @@
 import { ForensicsError } from '../errors';
-import { createMemoryVfs, type MemoryFile, type Vfs } from '../input/vfs';
+import { memorySource } from '../input/archive/bytes';
+import { detectArchive } from '../input/archive/detect';
+import { createMemoryVfs, type MemoryFile } from '../input/vfs';
 import type { ReportTarget } from '../types';
+import type { ScanInput } from './scan';
 
 /**
- * What to scan: a path (Node entry only), one file in memory, or several files in memory.
+ * What to scan: a path (Node entry only), one file in memory (a map, a generated file or an archive), or
+ * several files in memory.
  */
 export type ScanTarget =
   | string
-  | { /** File name inside the target, e.g. `cli.js.map`. */ name: string; /** Contents. */ bytes: Uint8Array | string }
+  | { /** File name inside the target, e.g. `cli.js.map` or `pkg.tgz`. */ name: string; /** Contents. */ bytes: Uint8Array | string }
   | { /** The files. */ files: readonly MemoryFile[]; /** Name recorded as `target.name`. @default '<memory>' */ name?: string };
 
-/** @internal A target turned into a Vfs. */
+/** @internal A target ready to scan. */
 export interface OpenedTarget {
-  vfs: Vfs;
+  input: ScanInput;
   target: ReportTarget;
   /** Directory-like targets report orphan maps; a single file cannot have a referrer. */
   orphans: boolean;
@@ -36,13 +40,24 @@ export function openMemoryTarget(target: unknown): OpenedTarget {
         }
       }
       const name = typeof t.name === 'string' ? t.name : '<memory>';
-      return { vfs: createMemoryVfs(t.files as MemoryFile[]), target: { kind: 'files', name }, orphans: true };
+      return { input: { kind: 'vfs', vfs: createMemoryVfs(t.files as MemoryFile[]) }, target: { kind: 'files', name }, orphans: true };
     }
     if (typeof t.name === 'string' && (typeof t.bytes === 'string' || t.bytes instanceof Uint8Array)) {
-      const vfs = createMemoryVfs([{ name: t.name, data: t.bytes }]);
-      if (vfs.list().length === 0) throw new ForensicsError('INVALID_TARGET', `name ${JSON.stringify(t.name)} is not a usable file name`);
-      return { vfs, target: { kind: 'file', name: t.name }, orphans: false };
+      return openMemoryFile(t.name, t.bytes);
     }
   }
   throw new ForensicsError('INVALID_TARGET', 'the target must be a path, { name, bytes } or { files: [{ name, data }] }');
+}
+
+/** One file in memory: an archive by its magic bytes, otherwise a single map or generated file. */
+export function openMemoryFile(name: string, data: Uint8Array | string, kind: ReportTarget['kind'] = 'file', label = name): OpenedTarget {
+  if (data instanceof Uint8Array) {
+    const format = detectArchive(data.subarray(0, 512));
+    if (format !== null) {
+      return { input: { kind: 'archive', source: memorySource(data), format, name }, target: { kind: kind === 'file' ? 'archive' : kind, name: label }, orphans: true };
+    }
+  }
+  const vfs = createMemoryVfs([{ name, data }]);
+  if (vfs.list().length === 0) throw new ForensicsError('INVALID_TARGET', `name ${JSON.stringify(name)} is not a usable file name`);
+  return { input: { kind: 'vfs', vfs }, target: { kind, name: label }, orphans: false };
 }

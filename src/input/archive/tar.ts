@@ -1,0 +1,235 @@
+import { utf8Decoder } from '../../util/text';
+import { concat } from './bytes';
+import { headerChecksum, parseOctal } from './detect';
+import { CorruptError, LimitError, type Budget } from './limits';
+
+/** What to do with a regular file's data: keep it, drop it, or look at its first bytes first. */
+export type TarWant = 'keep' | 'skip' | 'sniff';
+
+/** Decisions and results of a {@link TarReader}. */
+export interface TarSink {
+  /** Called for each regular file before its data. */
+  want(path: string, size: number): TarWant;
+  /** For `sniff`: keep the file after seeing up to its first `sniffBytes` bytes? */
+  decide(path: string, head: Uint8Array): boolean;
+  /** A kept file, complete. */
+  file(path: string, data: Uint8Array): void;
+  /** A problem that skips one entry; reading goes on. */
+  problem(path: string, error: LimitError | CorruptError): void;
+}
+
+const BLOCK = 512;
+
+/**
+ * A streaming tar reader: push bytes as they inflate, get regular files out. Honours ustar `prefix`, PAX `path`
+ * and `size` records and GNU long names (`L`); links, directories and devices are passed over. Only kept files
+ * are buffered, so memory follows what the scan needs, not the archive size.
+ */
+export class TarReader {
+  private pending: Uint8Array = new Uint8Array(0);
+  private state: 'header' | 'data' | 'meta' | 'padding' | 'done' = 'header';
+  private remaining = 0;
+  private padding = 0;
+  private zeroBlocks = 0;
+  private offset = 0;
+  // The entry being read.
+  private path = '';
+  private mode: TarWant | 'meta-pax' | 'meta-long' | 'drop' = 'skip';
+  private chunks: Uint8Array[] = [];
+  private received = 0;
+  // Overrides for the next entry from PAX / GNU records.
+  private nextPath: string | null = null;
+  private nextSize: number | null = null;
+
+  constructor(
+    private readonly sink: TarSink,
+    private readonly budget: Budget,
+    private readonly sniffBytes: number,
+  ) {}
+
+  /** True once the end-of-archive marker was read. */
+  get finished(): boolean {
+    return this.state === 'done';
+  }
+
+  /** Feeds inflated bytes. Throws `CorruptError` on a broken header and `LimitError` past `maxEntries`. */
+  push(chunk: Uint8Array): void {
+    let at = 0;
+    while (at < chunk.length && this.state !== 'done') {
+      if (this.state === 'header') {
+        const need = BLOCK - this.pending.length;
+        const take = Math.min(need, chunk.length - at);
+        this.pending = this.pending.length === 0 && take === BLOCK ? chunk.subarray(at, at + BLOCK) : appendBytes(this.pending, chunk.subarray(at, at + take));
+        at += take;
+        this.offset += take;
+        if (this.pending.length === BLOCK) {
+          const block = this.pending;
+          this.pending = new Uint8Array(0);
+          this.header(block);
+        }
+        continue;
+      }
+      if (this.state === 'padding') {
+        const take = Math.min(this.padding, chunk.length - at);
+        this.padding -= take;
+        at += take;
+        this.offset += take;
+        if (this.padding === 0) this.state = 'header';
+        continue;
+      }
+      // data or meta
+      const take = Math.min(this.remaining, chunk.length - at);
+      this.data(chunk.subarray(at, at + take));
+      at += take;
+      this.offset += take;
+      this.remaining -= take;
+      if (this.remaining === 0) this.finishEntry();
+    }
+  }
+
+  /** The input ended: throws `CorruptError` when an entry was cut off. */
+  end(): void {
+    if (this.state === 'data' || this.state === 'meta' || (this.state === 'header' && this.pending.length > 0)) {
+      throw new CorruptError(`the tar stream ends inside ${this.path ? `entry ${JSON.stringify(this.path)}` : 'a header'} (truncated)`);
+    }
+  }
+
+  private header(block: Uint8Array): void {
+    if (isZero(block)) {
+      // Two zero blocks end the archive; one is tolerated.
+      if (++this.zeroBlocks >= 2) this.state = 'done';
+      return;
+    }
+    this.zeroBlocks = 0;
+    const stored = parseOctal(block, 148, 8);
+    if (stored === null || stored !== headerChecksum(block)) {
+      throw new CorruptError(`bad tar header checksum at offset ${this.offset - BLOCK}`);
+    }
+    const type = block[156]!;
+    let size = parseSize(block);
+    if (size === null) throw new CorruptError(`bad size field in the tar header at offset ${this.offset - BLOCK}`);
+    let name = cString(block, 0, 100);
+    const ustar = block[257] === 0x75 && block[258] === 0x73 && block[259] === 0x74 && block[260] === 0x61 && block[261] === 0x72;
+    if (ustar && block[345] !== 0) {
+      const prefix = cString(block, 345, 155);
+      if (prefix) name = `${prefix}/${name}`;
+    }
+    const isMeta = type === 0x78 /* x */ || type === 0x67 /* g */ || type === 0x4c /* L */ || type === 0x4b; /* K */
+    if (!isMeta) {
+      if (this.nextPath !== null) name = this.nextPath;
+      if (this.nextSize !== null) size = this.nextSize;
+      this.nextPath = null;
+      this.nextSize = null;
+    }
+    this.path = name;
+    this.remaining = size;
+    this.padding = (BLOCK - (size % BLOCK)) % BLOCK;
+    this.chunks = [];
+    this.received = 0;
+
+    if (type === 0x78 || type === 0x4c) {
+      // PAX record for the next entry, or a GNU long name: small, read whole (bounded by the entry limit).
+      if (size > this.budget.limits.maxEntryBytes) throw new CorruptError(`a ${size}-byte tar extended header is not plausible`);
+      this.mode = type === 0x78 ? 'meta-pax' : 'meta-long';
+      this.state = 'meta';
+    } else if (type === 0x30 || type === 0 || type === 0x37) {
+      this.budget.entry();
+      this.mode = this.sink.want(name, size);
+      if (this.mode !== 'skip' && size > this.budget.limits.maxEntryBytes) {
+        this.sink.problem(name, new LimitError('maxEntryBytes', this.budget.limits.maxEntryBytes, `entry of ${size} bytes is over the per-entry limit`));
+        this.mode = 'drop';
+      }
+      this.state = 'data';
+    } else {
+      // Links, directories, devices, global PAX headers, GNU long link names: not files of the scan.
+      this.mode = 'skip';
+      this.state = 'data';
+    }
+    if (this.remaining === 0) this.finishEntry();
+  }
+
+  private data(bytes: Uint8Array): void {
+    const mode = this.mode;
+    if (mode === 'skip' || mode === 'drop') return;
+    // Copy: the chunk is the inflater's buffer and will be reused.
+    this.chunks.push(bytes.slice());
+    this.received += bytes.length;
+    // Decide as soon as the head is in; a shorter file is decided when it ends (finishEntry).
+    if (mode === 'sniff' && this.received >= this.sniffBytes) {
+      const head = concat(this.chunks, this.received);
+      if (this.sink.decide(this.path, head.subarray(0, Math.min(head.length, this.sniffBytes)))) {
+        this.mode = 'keep';
+        this.chunks = [head];
+      } else {
+        this.mode = 'skip';
+        this.chunks = [];
+      }
+    }
+  }
+
+  private finishEntry(): void {
+    const mode = this.mode;
+    const data = mode === 'skip' || mode === 'drop' ? null : concat(this.chunks, this.received);
+    this.chunks = [];
+    if (mode === 'meta-pax' && data) this.pax(data);
+    else if (mode === 'meta-long' && data) this.nextPath = cString(data, 0, data.length);
+    else if (mode === 'sniff' && data) {
+      if (this.sink.decide(this.path, data.subarray(0, Math.min(data.length, this.sniffBytes)))) this.sink.file(this.path, data);
+    } else if (mode === 'keep' && data) this.sink.file(this.path, data);
+    this.state = this.padding > 0 ? 'padding' : 'header';
+  }
+
+  /** PAX records: `<length> <key>=<value>\n`, length counting the whole record. */
+  private pax(data: Uint8Array): void {
+    let at = 0;
+    while (at < data.length) {
+      let space = at;
+      while (space < data.length && data[space] !== 0x20) space++;
+      const length = Number(utf8Decoder.decode(data.subarray(at, space)));
+      if (!Number.isInteger(length) || length <= 0 || at + length > data.length) throw new CorruptError('malformed PAX extended header');
+      const record = utf8Decoder.decode(data.subarray(space + 1, at + length - 1));
+      const eq = record.indexOf('=');
+      if (eq > 0) {
+        const key = record.slice(0, eq);
+        const value = record.slice(eq + 1);
+        if (key === 'path') this.nextPath = value;
+        else if (key === 'size') {
+          const size = Number(value);
+          if (!Number.isSafeInteger(size) || size < 0) throw new CorruptError(`bad PAX size ${JSON.stringify(value)}`);
+          this.nextSize = size;
+        }
+      }
+      at += length;
+    }
+  }
+}
+
+function parseSize(block: Uint8Array): number | null {
+  const first = block[124]!;
+  if (first & 0x80) {
+    // GNU base-256: big-endian binary in the remaining bits.
+    let value = first & 0x7f;
+    for (let i = 125; i < 136; i++) value = value * 256 + block[i]!;
+    return Number.isSafeInteger(value) ? value : null;
+  }
+  return parseOctal(block, 124, 12);
+}
+
+function cString(bytes: Uint8Array, offset: number, length: number): string {
+  let end = offset;
+  const max = Math.min(bytes.length, offset + length);
+  while (end < max && bytes[end] !== 0) end++;
+  return utf8Decoder.decode(bytes.subarray(offset, end));
+}
+
+function isZero(block: Uint8Array): boolean {
+  for (let i = 0; i < block.length; i++) if (block[i] !== 0) return false;
+  return true;
+}
+
+function appendBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}

@@ -1,0 +1,179 @@
+import { Inflate } from 'fflate';
+import { utf8Decoder } from '../../util/text';
+import { concat, type ByteSource } from './bytes';
+import { CorruptError, LimitError, type Budget } from './limits';
+
+/** One regular file of a zip, as its central directory describes it (sizes are claims, not facts). */
+export interface ZipEntry {
+  /** Name as stored. */
+  name: string;
+  /** 0 stored, 8 deflated; anything else is reported unsupported. */
+  method: number;
+  /** Declared compressed size. */
+  compressedSize: number;
+  /** Offset of the local file header, relative to the start of the zip data. */
+  localOffset: number;
+  /** Bit 0 of the flags: encrypted, cannot be read. */
+  encrypted: boolean;
+}
+
+/** An opened zip: its entries and a reader that inflates one on demand, within the budget. */
+export interface ZipArchive {
+  /** Regular files, in central-directory order. */
+  entries: ZipEntry[];
+  /** Inflates an entry, or its first `limit` bytes. */
+  read(entry: ZipEntry, limit?: number): Uint8Array;
+}
+
+const EOCD = 0x06054b50;
+const ZIP64_LOCATOR = 0x07064b50;
+const ZIP64_EOCD = 0x06064b50;
+const CENTRAL = 0x02014b50;
+const LOCAL = 0x04034b50;
+const PUSH = 16 * 1024;
+
+/**
+ * Opens a zip (or a zip with bytes before it, such as a CRX or a self-extracting archive) from its end-of-central-
+ * directory record. Offsets are rebased on where the central directory really is, so prepended headers need no
+ * special case. ZIP64 records are honoured.
+ */
+export function openZip(source: ByteSource, budget: Budget): ZipArchive {
+  const size = source.size;
+  const tailLength = Math.min(size, 22 + 0xffff);
+  const tail = source.read(size - tailLength, tailLength).slice();
+  let eocd = -1;
+  for (let i = tail.length - 22; i >= 0; i--) {
+    if (u32(tail, i) === EOCD) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd === -1) throw new CorruptError('no end-of-central-directory record (not a zip, or truncated)');
+  const eocdAt = size - tailLength + eocd;
+  let count = u16(tail, eocd + 10);
+  let cdSize = u32(tail, eocd + 12);
+  let cdOffset = u32(tail, eocd + 16);
+  let cdAt = eocdAt - cdSize;
+  if (count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) {
+    const locatorAt = eocdAt - 20;
+    const locator = locatorAt >= 0 ? source.read(locatorAt, 20).slice() : new Uint8Array(0);
+    if (locator.length === 20 && u32(locator, 0) === ZIP64_LOCATOR) {
+      const recordAt = Number(u64(locator, 8));
+      const record = source.read(recordAt, 56).slice();
+      if (record.length < 56 || u32(record, 0) !== ZIP64_EOCD) throw new CorruptError('broken ZIP64 end-of-central-directory record');
+      count = Number(u64(record, 32));
+      cdSize = Number(u64(record, 40));
+      cdOffset = Number(u64(record, 48));
+      cdAt = recordAt - cdSize;
+    }
+  }
+  if (cdAt < 0 || cdSize > size) throw new CorruptError('the central directory lies outside the file');
+  const base = cdAt - cdOffset;
+  const cd = source.read(cdAt, cdSize).slice();
+
+  const entries: ZipEntry[] = [];
+  let at = 0;
+  for (let n = 0; n < count; n++) {
+    if (at + 46 > cd.length || u32(cd, at) !== CENTRAL) throw new CorruptError(`central directory entry ${n} is malformed`);
+    budget.entry();
+    const flags = u16(cd, at + 8);
+    const method = u16(cd, at + 10);
+    let compressedSize = u32(cd, at + 20);
+    let uncompressedSize = u32(cd, at + 24);
+    const nameLength = u16(cd, at + 28);
+    const extraLength = u16(cd, at + 30);
+    const commentLength = u16(cd, at + 32);
+    const external = u32(cd, at + 38);
+    let localOffset = u32(cd, at + 42);
+    const name = utf8Decoder.decode(cd.subarray(at + 46, at + 46 + nameLength));
+    // ZIP64 extra field: 64-bit values replace the 0xFFFFFFFF ones, in this order.
+    let extra = at + 46 + nameLength;
+    const extraEnd = extra + extraLength;
+    while (extra + 4 <= extraEnd) {
+      const id = u16(cd, extra);
+      const length = u16(cd, extra + 2);
+      if (id === 0x0001) {
+        let field = extra + 4;
+        if (uncompressedSize === 0xffffffff) (uncompressedSize = Number(u64(cd, field))), (field += 8);
+        if (compressedSize === 0xffffffff) (compressedSize = Number(u64(cd, field))), (field += 8);
+        if (localOffset === 0xffffffff) localOffset = Number(u64(cd, field));
+      }
+      extra += 4 + length;
+    }
+    at = extraEnd + commentLength;
+    const unixType = (external >>> 16) & 0o170000;
+    // Directories and links (unix mode in the high bits) are not files of the scan.
+    if (name.endsWith('/') || (unixType !== 0 && unixType !== 0o100000)) continue;
+    entries.push({ name, method, compressedSize, localOffset: base + localOffset, encrypted: (flags & 1) === 1 });
+  }
+
+  return {
+    entries,
+    read(entry, limit) {
+      if (entry.encrypted) throw new CorruptError(`${entry.name} is encrypted`);
+      const local = source.read(entry.localOffset, 30).slice();
+      if (local.length < 30 || u32(local, 0) !== LOCAL) throw new CorruptError(`${entry.name}: local header missing at offset ${entry.localOffset}`);
+      const dataAt = entry.localOffset + 30 + u16(local, 26) + u16(local, 28);
+      const available = Math.max(0, Math.min(entry.compressedSize, size - dataAt));
+      if (available < entry.compressedSize) throw new CorruptError(`${entry.name}: data runs past the end of the archive (truncated)`);
+      const max = Math.min(limit ?? Infinity, budget.limits.maxEntryBytes);
+      if (entry.method === 0) {
+        const length = Math.min(entry.compressedSize, limit ?? Infinity);
+        if (length > budget.limits.maxEntryBytes) {
+          throw new LimitError('maxEntryBytes', budget.limits.maxEntryBytes, `${entry.name} is over the per-entry limit`);
+        }
+        budget.inflate(length);
+        return source.read(dataAt, length).slice();
+      }
+      if (entry.method !== 8) throw new CorruptError(`${entry.name}: compression method ${entry.method} is not supported`);
+      return inflateEntry(source, dataAt, entry.compressedSize, max, limit !== undefined, budget, entry.name);
+    },
+  };
+}
+
+function inflateEntry(source: ByteSource, at: number, length: number, max: number, partial: boolean, budget: Budget, name: string): Uint8Array {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  let read = 0;
+  let done = false;
+  let failure: unknown = null;
+  const inflate = new Inflate((chunk, final) => {
+    if (done || failure !== null) return;
+    try {
+      const take = Math.min(chunk.length, max - total);
+      if (take < chunk.length && !partial) {
+        throw new LimitError('maxEntryBytes', budget.limits.maxEntryBytes, `${name} inflates past the per-entry limit`);
+      }
+      budget.inflate(take);
+      chunks.push(chunk.slice(0, take));
+      total += take;
+      budget.ratio(total, read, name);
+      if (total >= max || final) done = true;
+    } catch (error) {
+      failure = error;
+    }
+  });
+  for (let offset = 0; offset < length && !done && failure === null; offset += PUSH) {
+    const chunk = source.read(at + offset, Math.min(PUSH, length - offset));
+    read += chunk.length;
+    try {
+      inflate.push(chunk, offset + PUSH >= length);
+    } catch (error) {
+      throw new CorruptError(`${name}: invalid deflate data (${error instanceof Error ? error.message : String(error)})`);
+    }
+  }
+  if (failure !== null) throw failure;
+  return concat(chunks, total);
+}
+
+function u16(b: Uint8Array, i: number): number {
+  return b[i]! | (b[i + 1]! << 8);
+}
+
+function u32(b: Uint8Array, i: number): number {
+  return (b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24)) >>> 0;
+}
+
+function u64(b: Uint8Array, i: number): bigint {
+  return BigInt(u32(b, i)) + (BigInt(u32(b, i + 4)) << 32n);
+}
