@@ -4,16 +4,19 @@
 // Deterministic: the same inputs and the locked tool versions give byte-identical files.
 //   node scripts/make-fixtures.mjs            regenerate fixtures/
 //   node scripts/make-fixtures.mjs --out DIR  write to DIR instead (the drift test compares the two)
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { gunzipSync, gzipSync, zipSync } from 'fflate';
 import MagicString, { Bundle } from 'magic-string';
+import { tar } from './lib/tar-writer.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const outArg = process.argv.indexOf('--out');
 const out = outArg === -1 ? join(root, 'fixtures') : resolve(process.argv[outArg + 1]);
-const generated = ['demo', 'basic', 'discovery', 'index-map'];
+const generated = ['demo', 'basic', 'discovery', 'index-map', 'packages', 'archives'];
 
 const write = (path, data) => {
   const file = join(out, path);
@@ -172,6 +175,109 @@ function basicMap(file) {
     'demo/package.json',
     `${JSON.stringify({ name: 'acme-agent', version: '3.1.0', type: 'module', bin: { 'acme-agent': 'cli.js' }, files: ['cli.js', 'cli.js.map'] }, null, 2)}\n`,
   );
+}
+
+// ---------------------------------------------------------------------------------------------
+// packages/: projects about to be published. acme-agent ships dist/ with its map ("files": ["dist/"]): the leak.
+// acme-agent-clean publishes only dist/*.js, so its map stays home (and cli.js points at a map that is missing).
+const demoJs = readFileSync(join(out, 'demo/cli.js'));
+const demoMap = readFileSync(join(out, 'demo/cli.js.map'));
+{
+  const pkg = (name, files) => `${JSON.stringify({ name, version: '3.1.0', type: 'module', bin: { 'acme-agent': 'dist/cli.js' }, files }, null, 2)}\n`;
+  for (const [dir, files] of [
+    ['acme-agent', ['dist/']],
+    ['acme-agent-clean', ['dist/*.js']],
+  ]) {
+    write(`packages/${dir}/package.json`, pkg(dir, files));
+    write(`packages/${dir}/README.md`, '# acme-agent\n\nThe Acme deployment agent.\n');
+    write(`packages/${dir}/dist/cli.js`, demoJs);
+    write(`packages/${dir}/dist/cli.js.map`, demoMap);
+    // Sources and tests live next to dist/ but are not published.
+    write(`packages/${dir}/src/cli.ts`, readFileSync(join(root, 'fixtures/inputs/demo-app/src/cli.ts')));
+    write(`packages/${dir}/test/cli.test.js`, 'import "../dist/cli.js";\n//# sourceMappingURL=cli.test.js.map\n');
+    write(`packages/${dir}/test/cli.test.js.map`, json({ version: 3, sources: ['cli.test.ts'], sourcesContent: ['test()\n'], names: [], mappings: 'AAAA' }));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// archives/: the acme-agent package in every container the scanner reads. Each holds the demo map, so each
+// must report the demo's figures. The .tgz is real `npm pack` output; the rest are built here deterministically.
+{
+  const MTIME = new Date('1985-10-26T08:15:00Z');
+  mkdirSync(join(out, 'archives'), { recursive: true });
+  execFileSync('npm', ['pack', join(out, 'packages/acme-agent'), '--pack-destination', join(out, 'archives'), '--silent'], { stdio: 'pipe' });
+  const tgz = readFileSync(join(out, 'archives/acme-agent-3.1.0.tgz'));
+  write('archives/acme-agent-3.1.0.tar', gunzipSync(tgz));
+  const packageFiles = {
+    'package/package.json': readFileSync(join(out, 'packages/acme-agent/package.json')),
+    'package/README.md': readFileSync(join(out, 'packages/acme-agent/README.md')),
+    'package/dist/cli.js': demoJs,
+    'package/dist/cli.js.map': demoMap,
+  };
+  const bytes = (v) => (typeof v === 'string' ? new TextEncoder().encode(v) : new Uint8Array(v));
+  const zip = (files) => zipSync(Object.fromEntries(Object.entries(files).map(([k, v]) => [k, [bytes(v), { mtime: MTIME }]])), { level: 6 });
+  const packageZip = zip(packageFiles);
+  write('archives/acme-agent.zip', packageZip);
+  write(
+    'archives/acme-agent.vsix',
+    zip({
+      '[Content_Types].xml': '<?xml version="1.0" encoding="utf-8"?><Types/>\n',
+      'extension.vsixmanifest': '<PackageManifest Version="2.0.0"/>\n',
+      'extension/package.json': packageFiles['package/package.json'],
+      'extension/dist/cli.js': demoJs,
+      'extension/dist/cli.js.map': demoMap,
+    }),
+  );
+  write('archives/acme-agent.jar', zip({ 'META-INF/MANIFEST.MF': 'Manifest-Version: 1.0\n', 'static/cli.js': demoJs, 'static/cli.js.map': demoMap }));
+  write('archives/acme-agent.xpi', zip({ 'manifest.json': '{"manifest_version": 2}\n', 'cli.js': demoJs, 'cli.js.map': demoMap }));
+  write('archives/acme_agent-3.1.0-py3-none-any.whl', zip({ 'acme_agent/static/cli.js': demoJs, 'acme_agent/static/cli.js.map': demoMap, 'acme_agent-3.1.0.dist-info/WHEEL': 'Wheel-Version: 1.0\n' }));
+  const le32 = (n) => Uint8Array.of(n & 255, (n >>> 8) & 255, (n >>> 16) & 255, (n >>> 24) & 255);
+  const cat = (...parts) => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : Buffer.from(p))));
+  const extension = zip({ 'manifest.json': '{"manifest_version": 3}\n', 'cli.js': demoJs, 'cli.js.map': demoMap });
+  // CRX3: "Cr24", version 3, header length, a (here fake) protobuf header, then the zip.
+  const crx3Header = new Uint8Array(32).fill(7);
+  write('archives/acme-agent.crx', cat('Cr24', le32(3), le32(crx3Header.length), crx3Header, extension));
+  // CRX2: "Cr24", version 2, key length, signature length, key, signature, then the zip.
+  write('archives/acme-agent-crx2.crx', cat('Cr24', le32(2), le32(16), le32(8), new Uint8Array(16).fill(1), new Uint8Array(8).fill(2), extension));
+  write('archives/cli.js.map.gz', gzipSync(demoMap, { level: 9, mtime: MTIME }));
+
+  // Nested: the npm tarball inside a zip; and four levels deep, where the fourth is past the default depth of 3.
+  write('archives/nested.zip', zip({ 'release/acme-agent-3.1.0.tgz': tgz, 'docs/readme.txt': 'release notes\n' }));
+  const small = (name, content) => json({ version: 3, file: name, sources: [`src/${name}.ts`], sourcesContent: [content], names: [], mappings: 'AAAA' });
+  const level4 = gzipSync(tar([{ name: 'package/level4.js.map', data: small('level4', 'four\n') }]), { mtime: MTIME });
+  const level3 = zip({ 'level3.js.map': small('level3', 'three\n'), 'inner/level4.tgz': level4 });
+  const level2 = zip({ 'level2.js.map': small('level2', 'two\n'), 'inner/level3.zip': level3 });
+  write('archives/deep.zip', zip({ 'level1.js.map': small('level1', 'one\n'), 'inner/level2.zip': level2 }));
+
+  // Tar edge cases, by construction: a later duplicate wins; PAX path, GNU long name, ustar prefix and PAX size are
+  // honoured; links and directories are not files.
+  const long = (c) => `package/${c.repeat(120)}`;
+  write(
+    'archives/edge-cases.tar',
+    tar([
+      { name: 'package/dir', type: '5' },
+      { name: 'package/dup.js.map', data: small('dup-first', 'first\n') },
+      { name: `${long('x')}/pax.js.map`, data: small('pax', 'p\n'), pax: true },
+      { name: `${long('y')}/gnu.js.map`, data: small('gnu', 'g\n'), longName: true },
+      { name: 'prefix.js.map', prefix: `package/${'z'.repeat(100)}`, data: small('prefix', 'u\n') },
+      { name: 'package/sized.js.map', data: small('sized', 's1\ns2\n'), paxSize: Buffer.byteLength(small('sized', 's1\ns2\n')) },
+      { name: 'package/link.js.map', type: '2', linkname: 'dup.js.map' },
+      { name: 'package/hard.js.map', type: '1', linkname: 'package/dup.js.map' },
+      { name: 'package/dup.js.map', data: small('dup-second', 'second\nline\n') },
+    ]),
+  );
+
+  // Hostile: gzip and zip bombs (64 MiB of zeros, ratio ~1000), a truncated tarball, a broken header checksum.
+  const zeros = new Uint8Array(64 * 1024 * 1024);
+  write('archives/bomb.tgz', gzipSync(tar([{ name: 'package/ok.js.map', data: small('ok', 'ok\n') }, { name: 'package/huge.js', data: zeros }]), { level: 9, mtime: MTIME }));
+  write('archives/bomb.zip', zipSync({ 'ok.js.map': [bytes(small('ok', 'ok\n')), { mtime: MTIME }], 'huge.js': [zeros, { mtime: MTIME, level: 9 }] }));
+  write('archives/truncated.tgz', tgz.subarray(0, Math.floor(tgz.length * 0.6)));
+  const broken = tar([
+    { name: 'package/first.js.map', data: small('first', 'one\n') },
+    { name: 'package/second.js.map', data: small('second', 'two\n') },
+  ]);
+  broken[1024 + 148] ^= 1; // the second header's checksum
+  write('archives/bad-checksum.tar', broken);
 }
 
 console.log(`fixtures written to ${out}`);

@@ -12,7 +12,13 @@ export type ErrorCode =
   /** A path target does not exist or cannot be read. */
   | 'TARGET_UNREADABLE'
   /** A path target was given to the browser-safe entry, which has no file system. */
-  | 'PATH_NEEDS_NODE';
+  | 'PATH_NEEDS_NODE'
+  /** The npm registry could not answer: unreachable, HTTP error, unknown package or version, oversized response. */
+  | 'REGISTRY_ERROR'
+  /** A downloaded tarball does not match the integrity the registry publishes for it. */
+  | 'INTEGRITY_MISMATCH'
+  /** A site target could not be fetched at all (its first page or script). */
+  | 'FETCH_ERROR';
 
 /** A problem the caller must fix; `code` is stable, `message` names the offending value. */
 export class ForensicsError extends Error {

@@ -1,18 +1,27 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { reaches, SEVERITIES } from '../findings';
-import { formatJson, formatText, isForensicsError, scanSync, VERSION } from '../node';
-import type { ExposureReport, ScanProgress, Severity } from '../node';
+import { formatJson, formatText, isForensicsError, scanNpmPackage, scanPackage, scanSync, scanUrl, VERSION } from '../node';
+import type { ExposureReport, ScanOptions, ScanProgress, Severity } from '../node';
 
 const USAGE = `Usage: sourcemap-forensics scan <target...> [options]
 
-Measure how much original source each target (a source map, a generated file, or a directory)
-exposes through its source maps.
+Measure how much original source each target exposes through its source maps. A target is a source
+map, a generated file, an archive (.tgz .tar .zip .vsix .jar .xpi .whl .crx, told by content), a
+directory, npm:<name>@<version> (a registry package), or an http(s):// page or script.
 
 Options:
   --format text|json     output format (default: text); json with several targets is an array
   --output FILE          write the output to FILE instead of standard output
   --fail-on LEVEL        exit 1 when a finding is LEVEL or worse: critical|high|medium|low
+  --publishable          scan only the files \`npm pack\` would publish from each target directory
+  --registry URL         npm registry for npm: targets (default: the npm configuration's)
+  --max-total-bytes N    inflated bytes allowed over the scan (default 1073741824)
+  --max-entry-bytes N    inflated bytes allowed for one archive entry (default 268435456)
+  --max-entries N        archive entries allowed over the scan (default 200000)
+  --max-depth N          archives inside archives (default 3)
+  --max-ratio N          largest inflated/compressed ratio past 16 MiB (default 200)
+  --max-requests N       HTTP requests allowed per site target (default 100)
   --quiet                print nothing on standard output and no progress (errors still go to stderr)
   -h, --help             show this help
   -v, --version          print the version
@@ -20,10 +29,18 @@ Options:
 Exit codes: 0 done; 1 a finding reached --fail-on; 2 usage error or unreadable target.
 `;
 
+const NUMERIC = {
+  'max-total-bytes': 'maxTotalBytes',
+  'max-entry-bytes': 'maxEntryBytes',
+  'max-entries': 'maxEntries',
+  'max-depth': 'maxDepth',
+  'max-ratio': 'maxRatio',
+} as const;
+
 /** A usage problem: reported in one line, exit 2. */
 class UsageError extends Error {}
 
-function main(argv: readonly string[]): number {
+async function main(argv: readonly string[]): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -35,6 +52,14 @@ function main(argv: readonly string[]): number {
         output: { type: 'string' },
         'fail-on': { type: 'string' },
         quiet: { type: 'boolean' },
+        publishable: { type: 'boolean' },
+        registry: { type: 'string' },
+        'max-total-bytes': { type: 'string' },
+        'max-entry-bytes': { type: 'string' },
+        'max-entries': { type: 'string' },
+        'max-depth': { type: 'string' },
+        'max-ratio': { type: 'string' },
+        'max-requests': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -61,20 +86,62 @@ function main(argv: readonly string[]): number {
     if (failOn !== undefined && !(SEVERITIES as readonly string[]).includes(failOn)) {
       throw new UsageError(`--fail-on must be one of critical, high, medium, low, info; got ${JSON.stringify(failOn)}`);
     }
-    return run(targets, format, values.output, failOn as Severity | undefined, values.quiet === true);
+    const limits: ScanOptions = {};
+    for (const [flag, key] of Object.entries(NUMERIC)) {
+      const value = values[flag as keyof typeof NUMERIC];
+      if (value !== undefined) limits[key] = count(flag, value);
+    }
+    const maxRequests = values['max-requests'] === undefined ? undefined : count('max-requests', values['max-requests']);
+    return await run(targets, {
+      format,
+      output: values.output,
+      failOn: failOn as Severity | undefined,
+      quiet: values.quiet === true,
+      publishable: values.publishable === true,
+      registry: values.registry,
+      limits,
+      maxRequests,
+    });
   } catch (error) {
     if (error instanceof UsageError) return usage(error.message);
     throw error;
   }
 }
 
-function run(targets: string[], format: 'text' | 'json', output: string | undefined, failOn: Severity | undefined, quiet: boolean): number {
+/** A non-negative integer flag value, or a usage error naming the flag. */
+function count(flag: string, value: string): number {
+  if (!/^\d+$/.test(value)) throw new UsageError(`--${flag} must be a whole number, got ${JSON.stringify(value)}`);
+  return Number(value);
+}
+
+interface RunOptions {
+  format: 'text' | 'json';
+  output: string | undefined;
+  failOn: Severity | undefined;
+  quiet: boolean;
+  publishable: boolean;
+  registry: string | undefined;
+  limits: ScanOptions;
+  maxRequests: number | undefined;
+}
+
+/** Dispatches one target to the scan function its form asks for. */
+async function scanTarget(target: string, o: RunOptions, options: ScanOptions): Promise<ExposureReport> {
+  if (o.publishable) return scanPackage(target, options);
+  if (target.startsWith('npm:')) return scanNpmPackage(target, o.registry === undefined ? options : { ...options, registry: o.registry });
+  if (/^https?:\/\//i.test(target)) return scanUrl(target, o.maxRequests === undefined ? options : { ...options, maxRequests: o.maxRequests });
+  return scanSync(target, options);
+}
+
+async function run(targets: string[], o: RunOptions): Promise<number> {
+  const { format, output, failOn, quiet } = o;
   const reports: ExposureReport[] = [];
   let unreadable = false;
   const progress = !quiet && process.stderr.isTTY ? createProgress() : undefined;
   for (const target of targets) {
     try {
-      reports.push(scanSync(target, progress ? { onProgress: (p) => progress.update(target, p) } : undefined));
+      const options: ScanOptions = progress ? { ...o.limits, onProgress: (p) => progress.update(target, p) } : { ...o.limits };
+      reports.push(await scanTarget(target, o, options));
     } catch (error) {
       if (!isForensicsError(error)) throw error;
       progress?.clear();
@@ -113,7 +180,8 @@ function createProgress() {
       last = now;
       shown = true;
       const mb = (p.bytesRead / 1e6).toFixed(1);
-      process.stderr.write(`\r\x1b[Kscanning ${target}: ${p.filesDone}/${p.filesTotal} files, ${mb} MB read`);
+      const archives = p.archiveEntries > 0 ? `, ${p.archiveEntries} archive entries, ${(p.bytesInflated / 1e6).toFixed(1)} MB inflated` : '';
+      process.stderr.write(`\r\x1b[Kscanning ${target}: ${p.filesDone}/${p.filesTotal} files, ${mb} MB read${archives}`);
     },
     clear(): void {
       if (shown) process.stderr.write('\r\x1b[K');
@@ -127,11 +195,14 @@ function usage(message: string): number {
   return 2;
 }
 
-try {
-  process.exitCode = main(process.argv.slice(2));
-} catch (error) {
-  // A bug, not bad input: say so in one line; the stack only when asked for.
-  process.stderr.write(`sourcemap-forensics: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
-  if (process.env.SOURCEMAP_FORENSICS_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
-  process.exitCode = 2;
-}
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    // A bug, not bad input: say so in one line; the stack only when asked for.
+    process.stderr.write(`sourcemap-forensics: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (process.env.SOURCEMAP_FORENSICS_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
+    process.exitCode = 2;
+  },
+);

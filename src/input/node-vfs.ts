@@ -45,7 +45,8 @@ export function openNodeTarget(path: string): NodeTarget {
   throw new ForensicsError('TARGET_UNREADABLE', `cannot read target ${JSON.stringify(path)}: not a regular file or directory`);
 }
 
-function directoryVfs(root: string, only: string | null): NodeVfs {
+/** A Vfs over a directory on disk (or over one file of it when `only` is given). */
+export function directoryVfs(root: string, only: string | null): NodeVfs {
   const problems: { path: string; reason: string }[] = [];
   let list: string[] | undefined;
   // Paths reach here already normalised; anything with an empty, `.` or `..` segment or a NUL is refused outright.

@@ -1,0 +1,138 @@
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import maxSatisfying from 'semver/ranges/max-satisfying.js';
+import { ForensicsError } from '../errors';
+import { resolveScanOptions, type ScanOptions } from '../report/options';
+import { scanOpened } from '../report/api';
+import { openMemoryFile } from '../report/target';
+import type { ExposureReport } from '../types';
+import { defaultFetch, readBody, type FetchLike } from './fetch';
+
+/** Options of {@link scanNpmPackage}: the scan options plus where and how to fetch. */
+export interface NpmScanOptions extends ScanOptions {
+  /**
+   * Registry base URL.
+   * @default the npm configuration's `registry` (`npm_config_registry`, else `npm config get registry`), else https://registry.npmjs.org/
+   */
+  registry?: string;
+  /**
+   * The fetch to use (proxies, authentication, tests).
+   * @default globalThis.fetch
+   */
+  fetch?: FetchLike;
+}
+
+/** A parsed `name@version` spec. */
+export interface NpmSpec {
+  /** Package name, scope included. */
+  name: string;
+  /** Exact version, dist-tag or semver range. */
+  version: string;
+}
+
+const EXTRA_KEYS = ['registry', 'fetch'];
+
+/** Parses `npm:name@version`, `@scope/name@^1`, `name` (meaning `latest`). */
+export function parseNpmSpec(spec: string): NpmSpec {
+  const text = spec.startsWith('npm:') ? spec.slice(4) : spec;
+  const at = text.indexOf('@', text.startsWith('@') ? 1 : 0);
+  const name = at === -1 ? text : text.slice(0, at);
+  const version = at === -1 ? 'latest' : text.slice(at + 1) || 'latest';
+  if (name.length > 214 || !/^(?:@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*$/i.test(name)) {
+    throw new ForensicsError('INVALID_TARGET', `${JSON.stringify(spec)} is not a package spec like npm:name@version`);
+  }
+  return { name, version };
+}
+
+/**
+ * Resolves a registry package (exact version, dist-tag or range) through the registry's JSON metadata, downloads its
+ * tarball, checks it against the `integrity` (sha512) the registry publishes, and scans it in memory.
+ * Throws `ForensicsError` `REGISTRY_ERROR` when the registry cannot answer and `INTEGRITY_MISMATCH` on a tampered tarball.
+ */
+export async function scanNpmPackage(spec: string, options: NpmScanOptions = {}): Promise<ExposureReport> {
+  const resolved = resolveScanOptions(options, true, EXTRA_KEYS);
+  const { name, version } = parseNpmSpec(spec);
+  if (options.registry !== undefined && typeof options.registry !== 'string') {
+    throw new ForensicsError('INVALID_OPTION', `option "registry" must be a URL string, got ${typeof options.registry}`);
+  }
+  if (options.fetch !== undefined && typeof options.fetch !== 'function') {
+    throw new ForensicsError('INVALID_OPTION', `option "fetch" must be a function, got ${typeof options.fetch}`);
+  }
+  const fetch = options.fetch ?? defaultFetch();
+  const registry = (options.registry ?? configuredRegistry()).replace(/\/*$/, '/');
+  const metadataUrl = `${registry}${name.replace('/', '%2f')}`;
+
+  const metadata = await get(fetch, metadataUrl, resolved.limits.maxTotalBytes, `metadata of ${name}`, {
+    accept: 'application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8',
+  });
+  let packument: Packument;
+  try {
+    packument = JSON.parse(new TextDecoder().decode(metadata)) as Packument;
+  } catch {
+    throw new ForensicsError('REGISTRY_ERROR', `the registry's metadata of ${name} at ${metadataUrl} is not JSON`);
+  }
+  const versions = packument.versions ?? {};
+  const exact =
+    Object.hasOwn(versions, version) ? version : packument['dist-tags'] && Object.hasOwn(packument['dist-tags'], version) ? packument['dist-tags'][version]! : maxSatisfying(Object.keys(versions), version);
+  const manifest = exact ? versions[exact] : undefined;
+  if (!exact || !manifest) throw new ForensicsError('REGISTRY_ERROR', `${name} has no version matching ${JSON.stringify(version)} at ${registry}`);
+  const dist = manifest.dist ?? {};
+  if (typeof dist.tarball !== 'string' || !/^https?:\/\//.test(dist.tarball)) {
+    throw new ForensicsError('REGISTRY_ERROR', `${name}@${exact} has no http(s) tarball URL in the registry metadata`);
+  }
+  const tarball = await get(fetch, dist.tarball, resolved.limits.maxTotalBytes, `tarball of ${name}@${exact}`);
+  verifyIntegrity(tarball, dist, `${name}@${exact}`);
+  const file = `${name.replace('/', '-').replace(/^@/, '')}-${exact}.tgz`;
+  return scanOpened(openMemoryFile(file, tarball, 'npm', `npm:${name}@${exact}`), options, EXTRA_KEYS);
+}
+
+interface Packument {
+  'dist-tags'?: Record<string, string>;
+  versions?: Record<string, { dist?: { tarball?: string; integrity?: string; shasum?: string } }>;
+}
+
+async function get(fetch: FetchLike, url: string, max: number, what: string, headers: Record<string, string> = {}): Promise<Uint8Array> {
+  let response;
+  try {
+    response = await fetch(url, { headers, redirect: 'follow' });
+  } catch (error) {
+    throw new ForensicsError('REGISTRY_ERROR', `cannot fetch the ${what} from ${url}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (!response.ok) throw new ForensicsError('REGISTRY_ERROR', `the ${what} at ${url} answered HTTP ${response.status}`);
+  const body = await readBody(response, max);
+  if (body === null) throw new ForensicsError('REGISTRY_ERROR', `the ${what} at ${url} is larger than ${max} bytes (maxTotalBytes)`);
+  return body;
+}
+
+/** Checks SRI `integrity` (every sha512 in it may match) or, for old packages, the sha1 `shasum`. */
+function verifyIntegrity(bytes: Uint8Array, dist: { integrity?: string; shasum?: string }, what: string): void {
+  const expected = (dist.integrity ?? '').split(/\s+/).filter((s) => s.startsWith('sha512-'));
+  if (expected.length > 0) {
+    const actual = `sha512-${createHash('sha512').update(bytes).digest('base64')}`;
+    if (!expected.includes(actual)) {
+      throw new ForensicsError('INTEGRITY_MISMATCH', `the tarball of ${what} does not match the registry's integrity: expected ${expected[0]}, got ${actual}`);
+    }
+    return;
+  }
+  if (typeof dist.shasum === 'string') {
+    const actual = createHash('sha1').update(bytes).digest('hex');
+    if (actual !== dist.shasum.toLowerCase()) {
+      throw new ForensicsError('INTEGRITY_MISMATCH', `the tarball of ${what} does not match the registry's shasum: expected ${dist.shasum}, got ${actual}`);
+    }
+    return;
+  }
+  throw new ForensicsError('INTEGRITY_MISMATCH', `the registry publishes no integrity for ${what}; refusing to trust the tarball`);
+}
+
+/** The npm configuration's registry, as `npm config get registry` reports it. */
+function configuredRegistry(): string {
+  const env = process.env.npm_config_registry ?? process.env.NPM_CONFIG_REGISTRY;
+  if (env) return env;
+  try {
+    const out = execFileSync('npm', ['config', 'get', 'registry'], { encoding: 'utf8', timeout: 10_000, stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    if (/^https?:\/\//.test(out)) return out;
+  } catch {
+    // npm not installed or not configured: use the public registry.
+  }
+  return 'https://registry.npmjs.org/';
+}
