@@ -144,6 +144,8 @@ export function openArchive(
       if (state.reported === 'tgz') reader.end();
     });
     if (state.reported === 'gzip') {
+      // One gzipped file is one entry.
+      guard('', () => budget.entry());
       const out = new Uint8Array(singleBytes);
       let at = 0;
       for (const chunk of single) {
