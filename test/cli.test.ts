@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { formatJson, formatText, scanSync } from '../src/node';
+import { formatJson, formatText, scanPackage, scanSync } from '../src/node';
 
 // The CLI is tested as shipped: the built binary, spawned, compared with the library's result.
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -101,6 +101,29 @@ describe('sourcemap-forensics scan', () => {
 
   it('shows no progress when stderr is not a terminal', () => {
     expect(run('scan', 'fixtures/discovery').stderr).toBe('');
+  });
+
+  it('scans an archive told by its content, not its name', () => {
+    const renamed = join(temp, 'package.bin');
+    writeFileSync(renamed, readFileSync(join(root, 'fixtures/archives/acme-agent-3.1.0.tgz')));
+    const r = run('scan', renamed, '--format', 'json');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(formatJson(scanSync(renamed)));
+    expect(JSON.parse(r.stdout).target).toEqual({ kind: 'archive', name: renamed, format: 'tgz' });
+  });
+
+  it('scans what npm would publish with --publishable', async () => {
+    const r = run('scan', '--publishable', 'fixtures/packages/acme-agent', '--format', 'json');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(formatJson(await scanPackage('fixtures/packages/acme-agent')));
+    expect(run('scan', '--publishable', 'fixtures/packages/acme-agent-clean', '--fail-on', 'low').code).toBe(0);
+    expect(run('scan', '--publishable', 'fixtures/packages/acme-agent', '--fail-on', 'critical').code).toBe(1);
+  });
+
+  it('passes limit flags to the scan', () => {
+    const r = run('scan', 'fixtures/archives/deep.zip', '--max-depth', '1', '--format', 'json');
+    expect(JSON.parse(r.stdout).maps.map((m: { path: string }) => m.path)).toEqual(['level1.js.map']);
+    expect(run('scan', 'fixtures/archives/deep.zip', '--max-depth', 'x').stderr).toContain('--max-depth must be a whole number, got "x"');
   });
 
   it('says CLEAN for a target without maps', () => {
