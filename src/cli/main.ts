@@ -17,7 +17,7 @@ Options:
   --publishable          scan only the files \`npm pack\` would publish from each target directory
   --registry URL         npm registry for npm: targets (default: the npm configuration's)
   --max-total-bytes N    inflated bytes allowed over the scan (default 1073741824)
-  --max-entry-bytes N    inflated bytes allowed for one archive entry (default 268435456)
+  --max-entry-bytes N    inflated bytes allowed for one archive entry (default 536870912)
   --max-entries N        archive entries allowed over the scan (default 200000)
   --max-depth N          archives inside archives (default 3)
   --max-ratio N          largest inflated/compressed ratio past 16 MiB (default 200)

@@ -28,8 +28,8 @@ export interface ScanOptions {
    */
   maxTotalBytes?: number;
   /**
-   * Inflated bytes allowed for one archive entry.
-   * @default 268435456 (256 MiB)
+   * Inflated bytes allowed for one archive entry (or one fetched file).
+   * @default 536870912 (512 MiB)
    */
   maxEntryBytes?: number;
   /**

@@ -12,10 +12,14 @@ export interface ArchiveLimits {
   maxRatio: number;
 }
 
-/** Defaults: a 60 MB map inside a 300 MB package passes; a gzip bomb (ratio ~1000) stops after 16 MiB. */
+/**
+ * Defaults: a 60 MB map inside a 300 MB package passes, also when that package sits inside another archive; a gzip
+ * bomb (ratio ~1000) stops after 16 to 33 MiB. 512 MiB per entry is about V8's longest string, the largest map
+ * that could be parsed at all.
+ */
 export const DEFAULT_LIMITS: Readonly<ArchiveLimits> = Object.freeze({
   maxTotalBytes: 1024 * 1024 * 1024,
-  maxEntryBytes: 256 * 1024 * 1024,
+  maxEntryBytes: 512 * 1024 * 1024,
   maxEntries: 200_000,
   maxDepth: 3,
   maxRatio: 200,

@@ -123,7 +123,8 @@ export function openZip(source: ByteSource, budget: Budget): ZipArchive {
           throw new LimitError('maxEntryBytes', budget.limits.maxEntryBytes, `${entry.name} is over the per-entry limit`);
         }
         budget.inflate(length);
-        return source.read(dataAt, length).slice();
+        // A file source returns a fresh array and a memory source a view of bytes the scan holds anyway: no copy.
+        return source.read(dataAt, length);
       }
       if (entry.method !== 8) throw new CorruptError(`${entry.name}: compression method ${entry.method} is not supported`);
       return inflateEntry(source, dataAt, entry.compressedSize, max, limit !== undefined, budget, entry.name);
