@@ -150,9 +150,14 @@ async function run(targets: string[], o: RunOptions): Promise<number> {
     }
     progress?.clear();
   }
+  // JSON: one target gives an object (nothing when it failed), several an array of the reports that could be made.
   const text =
     format === 'json'
-      ? formatJson(targets.length === 1 && reports.length === 1 ? reports[0]! : reports)
+      ? targets.length === 1
+        ? reports.length === 1
+          ? formatJson(reports[0]!)
+          : ''
+        : formatJson(reports)
       : reports.map((r) => formatText(r)).join('\n');
   if (output !== undefined) {
     try {

@@ -11,7 +11,9 @@ export type MapReference =
   /** An absolute path or one whose `..` segments leave the target: reported, never read. */
   | { kind: 'outside' }
   /** A file inside the target. */
-  | { kind: 'local'; path: string };
+  | { kind: 'local'; path: string }
+  /** Deliberately not looked at (a site scan's request limit); a finding elsewhere says so. */
+  | { kind: 'skipped' };
 
 /**
  * Resolves a `sourceMappingURL` against the generated file that holds it. Containment is decided on path

@@ -1,7 +1,7 @@
 import { ForensicsError } from '../errors';
 
 /** The part of the WHATWG `fetch` this library calls; pass your own (proxy, auth, cache) through the `fetch` option. */
-export type FetchLike = (url: string, init?: { headers?: Record<string, string>; redirect?: 'follow' }) => Promise<FetchResponse>;
+export type FetchLike = (url: string, init?: { headers?: Record<string, string>; redirect?: 'follow' | 'manual' }) => Promise<FetchResponse>;
 
 /** The part of a WHATWG `Response` this library reads. */
 export interface FetchResponse {

@@ -1,5 +1,6 @@
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import satisfies from 'semver/functions/satisfies.js';
 import maxSatisfying from 'semver/ranges/max-satisfying.js';
 import { ForensicsError } from '../errors';
 import { resolveScanOptions, type ScanOptions } from '../report/options';
@@ -59,7 +60,7 @@ export async function scanNpmPackage(spec: string, options: NpmScanOptions = {})
     throw new ForensicsError('INVALID_OPTION', `option "fetch" must be a function, got ${typeof options.fetch}`);
   }
   const fetch = options.fetch ?? defaultFetch();
-  const registry = (options.registry ?? configuredRegistry()).replace(/\/*$/, '/');
+  const registry = (options.registry ?? (await configuredRegistry())).replace(/\/*$/, '/');
   const metadataUrl = `${registry}${name.replace('/', '%2f')}`;
 
   const metadata = await get(fetch, metadataUrl, resolved.limits.maxTotalBytes, `metadata of ${name}`, {
@@ -71,12 +72,15 @@ export async function scanNpmPackage(spec: string, options: NpmScanOptions = {})
   } catch {
     throw new ForensicsError('REGISTRY_ERROR', `the registry's metadata of ${name} at ${metadataUrl} is not JSON`);
   }
-  const versions = packument.versions ?? {};
-  const exact =
-    Object.hasOwn(versions, version) ? version : packument['dist-tags'] && Object.hasOwn(packument['dist-tags'], version) ? packument['dist-tags'][version]! : maxSatisfying(Object.keys(versions), version);
+  if (packument === null || typeof packument !== 'object' || Array.isArray(packument)) {
+    throw new ForensicsError('REGISTRY_ERROR', `the registry's metadata of ${name} at ${metadataUrl} is not a package document`);
+  }
+  const versions = isRecord(packument.versions) ? packument.versions : {};
+  const tags = isRecord(packument['dist-tags']) ? packument['dist-tags'] : {};
+  const exact = pickVersion(version, versions, tags);
   const manifest = exact ? versions[exact] : undefined;
-  if (!exact || !manifest) throw new ForensicsError('REGISTRY_ERROR', `${name} has no version matching ${JSON.stringify(version)} at ${registry}`);
-  const dist = manifest.dist ?? {};
+  if (!exact || !isRecord(manifest)) throw new ForensicsError('REGISTRY_ERROR', `${name} has no version matching ${JSON.stringify(version)} at ${registry}`);
+  const dist = (isRecord(manifest.dist) ? manifest.dist : {}) as { tarball?: unknown; integrity?: unknown; shasum?: unknown };
   if (typeof dist.tarball !== 'string' || !/^https?:\/\//.test(dist.tarball)) {
     throw new ForensicsError('REGISTRY_ERROR', `${name}@${exact} has no http(s) tarball URL in the registry metadata`);
   }
@@ -86,9 +90,25 @@ export async function scanNpmPackage(spec: string, options: NpmScanOptions = {})
   return scanOpened(openMemoryFile(file, tarball, 'npm', `npm:${name}@${exact}`), options, EXTRA_KEYS);
 }
 
+/**
+ * npm's choice: an exact version, else a dist-tag, else for a range the `latest` tag when it satisfies the range
+ * (as npm-pick-manifest does), else the highest satisfying version.
+ */
+function pickVersion(wanted: string, versions: Record<string, unknown>, tags: Record<string, unknown>): string | null {
+  if (Object.hasOwn(versions, wanted)) return wanted;
+  if (Object.hasOwn(tags, wanted) && typeof tags[wanted] === 'string') return tags[wanted] as string;
+  const latest = typeof tags.latest === 'string' ? tags.latest : null;
+  if (latest !== null && Object.hasOwn(versions, latest) && satisfies(latest, wanted)) return latest;
+  return maxSatisfying(Object.keys(versions), wanted);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
 interface Packument {
-  'dist-tags'?: Record<string, string>;
-  versions?: Record<string, { dist?: { tarball?: string; integrity?: string; shasum?: string } }>;
+  'dist-tags'?: unknown;
+  versions?: unknown;
 }
 
 async function get(fetch: FetchLike, url: string, max: number, what: string, headers: Record<string, string> = {}): Promise<Uint8Array> {
@@ -104,13 +124,20 @@ async function get(fetch: FetchLike, url: string, max: number, what: string, hea
   return body;
 }
 
-/** Checks SRI `integrity` (every sha512 in it may match) or, for old packages, the sha1 `shasum`. */
-function verifyIntegrity(bytes: Uint8Array, dist: { integrity?: string; shasum?: string }, what: string): void {
-  const expected = (dist.integrity ?? '').split(/\s+/).filter((s) => s.startsWith('sha512-'));
-  if (expected.length > 0) {
-    const actual = `sha512-${createHash('sha512').update(bytes).digest('base64')}`;
+const STRENGTH = ['sha512', 'sha384', 'sha256', 'sha1'] as const;
+
+/**
+ * Checks the SRI `integrity` (its strongest algorithm; any listed digest of it may match) or, for old packages,
+ * the sha1 `shasum`. A package with neither is refused.
+ */
+function verifyIntegrity(bytes: Uint8Array, dist: { integrity?: unknown; shasum?: unknown }, what: string): void {
+  const entries = (typeof dist.integrity === 'string' ? dist.integrity : '').split(/\s+/).filter(Boolean);
+  for (const algorithm of STRENGTH) {
+    const expected = entries.filter((e) => e.startsWith(`${algorithm}-`)).map((e) => e.replace(/\?.*$/, ''));
+    if (expected.length === 0) continue;
+    const actual = `${algorithm}-${createHash(algorithm).update(bytes).digest('base64')}`;
     if (!expected.includes(actual)) {
-      throw new ForensicsError('INTEGRITY_MISMATCH', `the tarball of ${what} does not match the registry's integrity: expected ${expected[0]}, got ${actual}`);
+      throw new ForensicsError('INTEGRITY_MISMATCH', `the tarball of ${what} does not match the registry's integrity: expected ${expected.join(' or ')}, got ${actual}`);
     }
     return;
   }
@@ -124,15 +151,13 @@ function verifyIntegrity(bytes: Uint8Array, dist: { integrity?: string; shasum?:
   throw new ForensicsError('INTEGRITY_MISMATCH', `the registry publishes no integrity for ${what}; refusing to trust the tarball`);
 }
 
-/** The npm configuration's registry, as `npm config get registry` reports it. */
-function configuredRegistry(): string {
+/** The npm configuration's registry, as `npm config get registry` reports it (asked without blocking). */
+async function configuredRegistry(): Promise<string> {
   const env = process.env.npm_config_registry ?? process.env.NPM_CONFIG_REGISTRY;
   if (env) return env;
-  try {
-    const out = execFileSync('npm', ['config', 'get', 'registry'], { encoding: 'utf8', timeout: 10_000, stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    if (/^https?:\/\//.test(out)) return out;
-  } catch {
-    // npm not installed or not configured: use the public registry.
-  }
-  return 'https://registry.npmjs.org/';
+  const out = await new Promise<string>((resolve) => {
+    execFile('npm', ['config', 'get', 'registry'], { encoding: 'utf8', timeout: 10_000 }, (error, stdout) => resolve(error ? '' : stdout.trim()));
+  });
+  // npm missing or not configured: the public registry.
+  return /^https?:\/\//.test(out) ? out : 'https://registry.npmjs.org/';
 }

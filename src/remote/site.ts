@@ -23,6 +23,8 @@ export interface UrlScanOptions extends ScanOptions {
 }
 
 const EXTRA_KEYS = ['fetch', 'maxRequests'];
+/** `get`'s answer for an HTTP 404: a map that is not there, not an error worth a finding of its own. */
+const NOT_FOUND = 'HTTP 404';
 
 interface Resource {
   url: URL;
@@ -57,40 +59,66 @@ export async function scanUrl(url: string, options: UrlScanOptions = {}): Promis
   const fetch = options.fetch ?? defaultFetch();
   const origin = start.origin;
   const maxBytes = resolved.limits.maxEntryBytes;
+  const maxTotal = resolved.limits.maxTotalBytes;
   let requests = 0;
   let bytesRead = 0;
   const problems: { path: string; reason: string }[] = [];
   const skipped: string[] = [];
 
+  const skippedMaps = new Set<string>();
   const get = async (target: URL): Promise<Resource | string> => {
-    if (requests >= maxRequests) {
-      skipped.push(target.href);
-      return `not fetched: the ${maxRequests}-request limit was reached`;
+    let url = target;
+    // Redirects are followed by hand, so a redirect to another origin is refused before any request goes there.
+    for (let hop = 0; ; hop++) {
+      if (requests >= maxRequests) {
+        skipped.push(url.href);
+        return `not fetched: the ${maxRequests}-request limit was reached`;
+      }
+      requests++;
+      let response;
+      try {
+        response = await fetch(url.href, { redirect: 'manual' });
+      } catch (error) {
+        return `cannot fetch ${url.href}: ${error instanceof Error ? error.message : String(error)}`;
+      }
+      const location = response.headers.get('location');
+      if (response.status >= 300 && response.status < 400 && location) {
+        let next: URL;
+        try {
+          next = new URL(location, url);
+        } catch {
+          return `${url.href} redirects to an invalid URL`;
+        }
+        if (next.origin !== origin) return `${url.href} redirects to another origin (${next.origin}); not followed`;
+        if (hop >= 5) return `${target.href} redirects more than 5 times`;
+        url = next;
+        continue;
+      }
+      // A caller's fetch may follow redirects itself: judge where the answer really came from.
+      if (response.url) {
+        const final = new URL(response.url);
+        if (final.origin !== origin) return `${url.href} redirects to another origin (${final.origin}); not followed`;
+        url = final;
+      }
+      if (response.status === 404) return NOT_FOUND;
+      if (!response.ok) return `${url.href} answered HTTP ${response.status}`;
+      if (bytesRead >= maxTotal) return `not fetched: ${maxTotal} bytes (maxTotalBytes) already read from this site`;
+      const bytes = await readBody(response, Math.min(maxBytes, maxTotal - bytesRead));
+      if (bytes === null) return `${url.href} is larger than ${maxBytes} bytes (maxEntryBytes)`;
+      bytesRead += bytes.length;
+      resolved.onProgress?.({ filesDone: requests, filesTotal: requests, bytesRead, archiveEntries: 0, bytesInflated: 0 });
+      return {
+        url,
+        bytes,
+        contentType: (response.headers.get('content-type') ?? '').toLowerCase(),
+        header: response.headers.get('sourcemap') ?? response.headers.get('x-sourcemap'),
+      };
     }
-    requests++;
-    let response;
-    try {
-      response = await fetch(target.href, { redirect: 'follow' });
-    } catch (error) {
-      return `cannot fetch ${target.href}: ${error instanceof Error ? error.message : String(error)}`;
-    }
-    if (!response.ok) return `${target.href} answered HTTP ${response.status}`;
-    const final = new URL(response.url || target.href);
-    if (final.origin !== origin) return `${target.href} redirects to another origin (${final.origin}); not followed`;
-    const bytes = await readBody(response, maxBytes);
-    if (bytes === null) return `${target.href} is larger than ${maxBytes} bytes (maxEntryBytes)`;
-    bytesRead += bytes.length;
-    resolved.onProgress?.({ filesDone: requests, filesTotal: requests, bytesRead, archiveEntries: 0, bytesInflated: 0 });
-    return {
-      url: final,
-      bytes,
-      contentType: (response.headers.get('content-type') ?? '').toLowerCase(),
-      header: response.headers.get('sourcemap') ?? response.headers.get('x-sourcemap'),
-    };
   };
 
+  start.hash = '';
   const first = await get(start);
-  if (typeof first === 'string') throw new ForensicsError('FETCH_ERROR', first);
+  if (typeof first === 'string') throw new ForensicsError('FETCH_ERROR', first === NOT_FOUND ? `${start.href} answered HTTP 404` : first);
 
   // Assets: the page's same-origin scripts and stylesheets, or the URL itself when it is one.
   const assets: Resource[] = [];
@@ -105,10 +133,11 @@ export async function scanUrl(url: string, options: UrlScanOptions = {}): Promis
       } catch {
         continue;
       }
+      target.hash = '';
       if (target.origin !== origin || seen.has(target.href)) continue;
       seen.add(target.href);
       const resource = await get(target);
-      if (typeof resource === 'string') problems.push({ path: pathOf(target, kind), reason: resource });
+      if (typeof resource === 'string') problems.push({ path: pathOf(target, kind), reason: resource === NOT_FOUND ? `${target.href} answered HTTP 404` : resource });
       else assets.push({ ...resource, contentType: resource.contentType || (kind === 'css' ? 'text/css' : 'text/javascript') });
     }
   } else {
@@ -120,7 +149,10 @@ export async function scanUrl(url: string, options: UrlScanOptions = {}): Promis
   const urls = new Map<string, URL>();
   const headers = new Map<string, string>();
   for (const asset of assets) {
-    const path = pathOf(asset.url, asset.contentType.includes('css') ? 'css' : 'js');
+    // Two URLs that differ only in their query get distinct paths (`q.js`, `q~2.js`) rather than one overwriting the other.
+    const base = pathOf(asset.url, asset.contentType.includes('css') ? 'css' : 'js');
+    let path = base;
+    for (let n = 2; files.has(path); n++) path = base.replace(/(\.[^./]*)?$/, `~${n}$1`);
     files.set(path, asset.bytes);
     urls.set(path, asset.url);
     if (asset.header) headers.set(path, asset.header);
@@ -140,9 +172,17 @@ export async function scanUrl(url: string, options: UrlScanOptions = {}): Promis
     if (target === null || target.origin !== origin) continue;
     const mapPath = pathOf(target, null);
     if (files.has(mapPath)) continue;
+    if (requests >= maxRequests) {
+      // Not fetched for the request limit: the limit finding says so; it is neither missing nor remote.
+      skipped.push(target.href);
+      skippedMaps.add(mapPath);
+      continue;
+    }
     const map = await get(target);
-    if (typeof map === 'string') problems.push({ path: mapPath, reason: map });
-    else files.set(mapPath, map.bytes);
+    // A 404 is a missing map (MAP_MISSING); other failures are also worth a finding of their own.
+    if (typeof map === 'string') {
+      if (map !== NOT_FOUND) problems.push({ path: mapPath, reason: map });
+    } else files.set(mapPath, map.bytes);
   }
   if (skipped.length > 0) problems.push({ path: pathOf(start, null), reason: `${skipped.length} URLs were not fetched: the ${maxRequests}-request limit was reached` });
 
@@ -164,7 +204,8 @@ export async function scanUrl(url: string, options: UrlScanOptions = {}): Promis
       const target = resolve(ref, from);
       if (target === null) return { kind: 'outside' };
       if (target.origin !== origin) return { kind: 'remote' };
-      return { kind: 'local', path: pathOf(target, null) };
+      const path = pathOf(target, null);
+      return skippedMaps.has(path) ? { kind: 'skipped' } : { kind: 'local', path };
     },
   };
   return scanInput({ kind: 'vfs', vfs }, { kind: 'url', name: url }, resolved, hooks);

@@ -200,6 +200,8 @@ function scanLayer(ctx: Context, vfs: Vfs, prefix: string, depth: number, orphan
       case 'remote':
         ctx.remote.push({ url, generatedFile: prefix + path });
         return;
+      case 'skipped':
+        return;
       case 'outside':
         ctx.missing.push({ url, generatedFile: prefix + path, resolvedPath: null, reason: 'outside-target' });
         return;
