@@ -106,6 +106,19 @@ export function openArchive(
     let head: Uint8Array | null = new Uint8Array(0);
     const single: Uint8Array[] = [];
     let singleBytes = 0;
+    let oversized = false;
+    const keepSingle = (chunk: Uint8Array): void => {
+      if (oversized) return;
+      if (singleBytes + chunk.length > budget.limits.maxEntryBytes) {
+        // Like a tar entry over the limit: reported, and not scanned at all (a prefix of a map is no map).
+        oversized = true;
+        single.length = 0;
+        problems.push({ path: '', error: new LimitError('maxEntryBytes', budget.limits.maxEntryBytes, `${name} inflates past the per-entry limit`) });
+        return;
+      }
+      single.push(chunk);
+      singleBytes += chunk.length;
+    };
     guard('', () => {
       gunzipStream(source, 0, budget, name, (chunk) => {
         if (head !== null) {
@@ -120,30 +133,25 @@ export function openArchive(
           if (isTarHeader(joined.subarray(0, 512))) reader.push(joined);
           else {
             state.reported = 'gzip';
-            single.push(joined);
-            singleBytes += joined.length;
+            keepSingle(joined);
           }
           return !reader.finished;
         }
         if (state.reported === 'gzip') {
-          singleBytes += chunk.length;
-          if (singleBytes > budget.limits.maxEntryBytes) {
-            throw new LimitError('maxEntryBytes', budget.limits.maxEntryBytes, `${name} inflates past the per-entry limit`);
-          }
-          single.push(chunk.slice());
-          return true;
+          keepSingle(chunk.slice());
+          return !oversized;
         }
         reader.push(chunk);
         return !reader.finished;
       });
-      if (head !== null && (head as Uint8Array).length > 0) {
+      // Under 512 bytes in all: a small (or empty) gzipped file, never a tar.
+      if (head !== null) {
         state.reported = 'gzip';
-        single.push(head);
-        singleBytes += (head as Uint8Array).length;
+        keepSingle(head);
       }
       if (state.reported === 'tgz') reader.end();
     });
-    if (state.reported === 'gzip') {
+    if (state.reported === 'gzip' && !oversized && problems.length === 0) {
       // One gzipped file is one entry.
       guard('', () => budget.entry());
       const out = new Uint8Array(singleBytes);

@@ -19,6 +19,8 @@ export interface TarSink {
 }
 
 const BLOCK = 512;
+/** PAX records and GNU long names beyond this are hostile, not metadata. */
+const MAX_META = 1024 * 1024;
 
 /**
  * A streaming tar reader: push bytes as they inflate, get regular files out. Honours ustar `prefix`, PAX `path`
@@ -40,6 +42,8 @@ export class TarReader {
   // Overrides for the next entry from PAX / GNU records.
   private nextPath: string | null = null;
   private nextSize: number | null = null;
+  /** The current entry is over `maxEntryBytes`: a sniffed one is only reported when it turns out to be an archive. */
+  private oversized = false;
 
   constructor(
     private readonly sink: TarSink,
@@ -89,7 +93,7 @@ export class TarReader {
 
   /** The input ended: throws `CorruptError` when an entry was cut off. */
   end(): void {
-    if (this.state === 'data' || this.state === 'meta' || (this.state === 'header' && this.pending.length > 0)) {
+    if (this.state === 'data' || this.state === 'meta' || this.state === 'padding' || (this.state === 'header' && this.pending.length > 0)) {
       throw new CorruptError(`the tar stream ends inside ${this.path ? `entry ${JSON.stringify(this.path)}` : 'a header'} (truncated)`);
     }
   }
@@ -109,8 +113,9 @@ export class TarReader {
     let size = parseSize(block);
     if (size === null) throw new CorruptError(`bad size field in the tar header at offset ${this.offset - BLOCK}`);
     let name = cString(block, 0, 100);
-    const ustar = block[257] === 0x75 && block[258] === 0x73 && block[259] === 0x74 && block[260] === 0x61 && block[261] === 0x72;
-    if (ustar && block[345] !== 0) {
+    // Only POSIX ustar (magic "ustar\0") has a prefix at 345; old GNU headers ("ustar  \0") keep atime/ctime there.
+    const posix = block[257] === 0x75 && block[258] === 0x73 && block[259] === 0x74 && block[260] === 0x61 && block[261] === 0x72 && block[262] === 0;
+    if (posix && block[345] !== 0) {
       const prefix = cString(block, 345, 155);
       if (prefix) name = `${prefix}/${name}`;
     }
@@ -127,15 +132,21 @@ export class TarReader {
     this.chunks = [];
     this.received = 0;
 
+    if (type === 0x35 /* 5 */) {
+      // A directory's size is an allocation hint: no data follows it (POSIX: no data records for DIRTYPE).
+      this.remaining = 0;
+      this.padding = 0;
+    }
     if (type === 0x78 || type === 0x4c) {
-      // PAX record for the next entry, or a GNU long name: small, read whole (bounded by the entry limit).
-      if (size > this.budget.limits.maxEntryBytes) throw new CorruptError(`a ${size}-byte tar extended header is not plausible`);
+      // PAX record for the next entry, or a GNU long name: small by nature, read whole.
+      if (size > MAX_META) throw new CorruptError(`a ${size}-byte tar extended header is not plausible (at most ${MAX_META})`);
       this.mode = type === 0x78 ? 'meta-pax' : 'meta-long';
       this.state = 'meta';
     } else if (type === 0x30 || type === 0 || type === 0x37) {
       this.budget.entry();
       this.mode = this.sink.want(name, size);
-      if (this.mode !== 'skip' && size > this.budget.limits.maxEntryBytes) {
+      this.oversized = size > this.budget.limits.maxEntryBytes;
+      if (this.mode === 'keep' && this.oversized) {
         this.sink.problem(name, new LimitError('maxEntryBytes', this.budget.limits.maxEntryBytes, `entry of ${size} bytes is over the per-entry limit`));
         this.mode = 'drop';
       }
@@ -158,6 +169,12 @@ export class TarReader {
     if (mode === 'sniff' && this.received >= this.sniffBytes) {
       const head = concat(this.chunks, this.received);
       if (this.sink.decide(this.path, head.subarray(0, Math.min(head.length, this.sniffBytes)))) {
+        if (this.oversized) {
+          this.sink.problem(this.path, new LimitError('maxEntryBytes', this.budget.limits.maxEntryBytes, `archive entry of ${this.received + this.remaining - bytes.length} bytes is over the per-entry limit`));
+          this.mode = 'drop';
+          this.chunks = [];
+          return;
+        }
         this.mode = 'keep';
         this.chunks = [head];
       } else {
@@ -174,7 +191,13 @@ export class TarReader {
     if (mode === 'meta-pax' && data) this.pax(data);
     else if (mode === 'meta-long' && data) this.nextPath = cString(data, 0, data.length);
     else if (mode === 'sniff' && data) {
-      if (this.sink.decide(this.path, data.subarray(0, Math.min(data.length, this.sniffBytes)))) this.sink.file(this.path, data);
+      if (this.sink.decide(this.path, data.subarray(0, Math.min(data.length, this.sniffBytes)))) {
+        if (this.oversized) {
+          this.sink.problem(this.path, new LimitError('maxEntryBytes', this.budget.limits.maxEntryBytes, `archive entry of ${data.length} bytes is over the per-entry limit`));
+        } else {
+          this.sink.file(this.path, data);
+        }
+      }
     } else if (mode === 'keep' && data) this.sink.file(this.path, data);
     this.state = this.padding > 0 ? 'padding' : 'header';
   }

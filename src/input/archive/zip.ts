@@ -58,8 +58,14 @@ export function openZip(source: ByteSource, budget: Budget): ZipArchive {
     const locatorAt = eocdAt - 20;
     const locator = locatorAt >= 0 ? source.read(locatorAt, 20).slice() : new Uint8Array(0);
     if (locator.length === 20 && u32(locator, 0) === ZIP64_LOCATOR) {
-      const recordAt = Number(u64(locator, 8));
-      const record = source.read(recordAt, 56).slice();
+      // The locator's offset counts from the start of the zip, which bytes may precede (CRX, self-extractors):
+      // the record normally sits right before the locator, so look there when the stated offset misses.
+      let recordAt = Number(u64(locator, 8));
+      let record = source.read(recordAt, 56).slice();
+      if ((record.length < 56 || u32(record, 0) !== ZIP64_EOCD) && locatorAt >= 56) {
+        recordAt = locatorAt - 56;
+        record = source.read(recordAt, 56).slice();
+      }
       if (record.length < 56 || u32(record, 0) !== ZIP64_EOCD) throw new CorruptError('broken ZIP64 end-of-central-directory record');
       count = Number(u64(record, 32));
       cdSize = Number(u64(record, 40));
@@ -85,7 +91,7 @@ export function openZip(source: ByteSource, budget: Budget): ZipArchive {
     const commentLength = u16(cd, at + 32);
     const external = u32(cd, at + 38);
     let localOffset = u32(cd, at + 42);
-    const name = utf8Decoder.decode(cd.subarray(at + 46, at + 46 + nameLength));
+    const name = decodeName(cd.subarray(at + 46, at + 46 + nameLength), (flags & 0x800) !== 0);
     // ZIP64 extra field: 64-bit values replace the 0xFFFFFFFF ones, in this order.
     let extra = at + 46 + nameLength;
     const extraEnd = extra + extraLength;
@@ -102,8 +108,8 @@ export function openZip(source: ByteSource, budget: Budget): ZipArchive {
     }
     at = extraEnd + commentLength;
     const unixType = (external >>> 16) & 0o170000;
-    // Directories and links (unix mode in the high bits) are not files of the scan.
-    if (name.endsWith('/') || (unixType !== 0 && unixType !== 0o100000)) continue;
+    // Directories and symbolic links (unix mode in the high bits) are not files of the scan; anything else carries data.
+    if (name.endsWith('/') || unixType === 0o040000 || unixType === 0o120000) continue;
     entries.push({ name, method, compressedSize, localOffset: base + localOffset, encrypted: (flags & 1) === 1 });
   }
 
@@ -127,6 +133,8 @@ export function openZip(source: ByteSource, budget: Budget): ZipArchive {
         return source.read(dataAt, length);
       }
       if (entry.method !== 8) throw new CorruptError(`${entry.name}: compression method ${entry.method} is not supported`);
+      // Deflate data has at least one block (an empty input deflates to 2 bytes): none at all is damage.
+      if (entry.compressedSize === 0) throw new CorruptError(`${entry.name}: deflated entry with no data`);
       return inflateEntry(source, dataAt, entry.compressedSize, max, limit !== undefined, budget, entry.name);
     },
   };
@@ -165,6 +173,26 @@ function inflateEntry(source: ByteSource, at: number, length: number, max: numbe
   }
   if (failure !== null) throw failure;
   return concat(chunks, total);
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+// IBM code page 437, bytes 0x80-0xFF: the zip default when the UTF-8 flag (bit 11) is not set.
+const CP437 =
+  'ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0';
+
+/**
+ * An entry name: UTF-8 when flagged, or when it is valid UTF-8 anyway (Info-ZIP on Linux writes raw UTF-8 without the
+ * flag); otherwise code page 437, so distinct legacy names stay distinct.
+ */
+function decodeName(bytes: Uint8Array, utf8: boolean): string {
+  if (utf8) return utf8Decoder.decode(bytes);
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    let name = '';
+    for (const b of bytes) name += b < 0x80 ? String.fromCharCode(b) : CP437[b - 0x80]!;
+    return name;
+  }
 }
 
 function u16(b: Uint8Array, i: number): number {
