@@ -1,4 +1,5 @@
 import { ForensicsError } from '../errors';
+import { concat } from '../input/archive/bytes';
 
 /** The part of the WHATWG `fetch` this library calls; pass your own (proxy, auth, cache) through the `fetch` option. */
 export type FetchLike = (url: string, init?: { headers?: Record<string, string>; redirect?: 'follow' | 'manual' }) => Promise<FetchResponse>;
@@ -40,11 +41,5 @@ export async function readBody(response: FetchResponse, max: number): Promise<Ui
     }
     chunks.push(value);
   }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return out;
+  return concat(chunks, total);
 }

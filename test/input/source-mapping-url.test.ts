@@ -2,19 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { extractSourceMappingUrl, matchSourceMappingUrl } from '../../src/input/source-mapping-url';
 import type { CommentSyntax } from '../../src/input/source-mapping-url';
 import { mulberry32 } from '../helpers/prng';
+import { cat as concat } from '../helpers/bytes';
 
 const encoder = new TextEncoder();
 const bytesOf = (text: string): Uint8Array => encoder.encode(text);
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 
 interface Row {

@@ -5,22 +5,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync, strToU8, zipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
-// @ts-expect-error: a plain .mjs script without type declarations
-import * as tarWriterModule from '../../../scripts/lib/tar-writer.mjs';
 import { detectArchive, headerChecksum, isTarHeader, parseOctal, SNIFF_BYTES } from '../../../src/input/archive/detect';
 import { mulberry32 } from '../../helpers/prng';
+import { header, tar } from '../../helpers/tar';
 
-interface HeaderFields {
-  name: string;
-  size?: number;
-  type?: string;
-  linkname?: string;
-  prefix?: string;
-  mode?: number;
-  gnu?: boolean;
-}
-const tarWriter = tarWriterModule as { header(fields: HeaderFields): Uint8Array; tar(entries: { name: string; data?: string | Uint8Array }[]): Uint8Array };
-
+const tarWriter = { header, tar };
 const ascii = (text: string): Uint8Array => strToU8(text);
 const bytes = (...values: number[]): Uint8Array => Uint8Array.from(values);
 const root = fileURLToPath(new URL('../../..', import.meta.url));

@@ -10,6 +10,7 @@ import { memorySource, type ByteSource } from '../../../src/input/archive/bytes'
 import { gunzipStream } from '../../../src/input/archive/gzip';
 import { Budget, CorruptError, DEFAULT_LIMITS, LimitError, RATIO_FLOOR, type ArchiveLimits } from '../../../src/input/archive/limits';
 import { mulberry32 } from '../../helpers/prng';
+import { cat, thrown } from '../../helpers/bytes';
 
 const MiB = 1024 * 1024;
 const root = fileURLToPath(new URL('../../..', import.meta.url));
@@ -30,16 +31,6 @@ function sourceLike(seed: number, n: number): Uint8Array {
   let s = '';
   while (s.length < n) s += `${words[Math.floor(random() * words.length)]}${random() < 0.5 ? ' ' : ''}${Math.floor(random() * 1000)}`;
   return strToU8(s.slice(0, n));
-}
-
-function cat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 /** Inflates with gunzipStream, keeping copies of the chunks. */
@@ -73,15 +64,6 @@ function sameBytes(a: Uint8Array, b: Uint8Array): string {
   let i = 0;
   while (i < a.length && i < b.length && a[i] === b[i]) i++;
   return `lengths ${a.length} and ${b.length}, first difference at ${i}`;
-}
-
-function thrown(f: () => void): unknown {
-  try {
-    f();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a throw');
 }
 
 function ranges(values: number[]): [number, number][] {

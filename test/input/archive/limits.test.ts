@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { Budget, CorruptError, DEFAULT_LIMITS, LimitError, RATIO_FLOOR, type ArchiveLimits } from '../../../src/input/archive/limits';
+import { thrown } from '../../helpers/bytes';
 
 const MiB = 1024 * 1024;
 const limits = (overrides: Partial<ArchiveLimits>): ArchiveLimits => ({ ...DEFAULT_LIMITS, ...overrides });
-
-/** Runs `f`, returns what it threw (fails the test when it throws nothing). */
-function thrown(f: () => void): unknown {
-  try {
-    f();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a throw');
-}
 
 describe('DEFAULT_LIMITS', () => {
   // README "Limits" and src/report/options.ts document 512 MiB per entry since b6045b7 (it was 256 MiB before).

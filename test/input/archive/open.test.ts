@@ -4,24 +4,12 @@ import { fileURLToPath } from 'node:url';
 import { crc32 } from 'node:zlib';
 import { gzipSync, strToU8, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-// @ts-expect-error: a plain .mjs script without type declarations
-import * as tarWriterModule from '../../../scripts/lib/tar-writer.mjs';
 import { detectArchive, type ArchiveFormat } from '../../../src/input/archive/detect';
 import { Budget, CorruptError, DEFAULT_LIMITS, LimitError, type ArchiveLimits } from '../../../src/input/archive/limits';
 import { openArchiveBytes, type OpenedArchive } from '../../../src/input/archive/open';
 import { mulberry32 } from '../../helpers/prng';
-
-interface TarEntry {
-  name: string;
-  data?: string | Uint8Array;
-  type?: string;
-  linkname?: string;
-  pax?: boolean;
-  paxSize?: number;
-  longName?: boolean;
-  prefix?: string;
-}
-const tar = (tarWriterModule as { tar(entries: TarEntry[]): Uint8Array }).tar;
+import { cat } from '../../helpers/bytes';
+import { tar } from '../../helpers/tar';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const fixture = (name: string): Uint8Array => new Uint8Array(readFileSync(join(root, 'fixtures/archives', name)));
@@ -48,16 +36,6 @@ function randomBytes(seed: number, n: number): Uint8Array {
   const random = mulberry32(seed);
   const out = new Uint8Array(n);
   for (let i = 0; i < n; i++) out[i] = Math.floor(random() * 256);
-  return out;
-}
-
-function cat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
   return out;
 }
 

@@ -5,38 +5,15 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync, strToU8, zipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
-// @ts-expect-error: a plain .mjs script without type declarations
-import * as tarWriterModule from '../../../scripts/lib/tar-writer.mjs';
 import { detectArchive, SNIFF_BYTES } from '../../../src/input/archive/detect';
 import { Budget, CorruptError, DEFAULT_LIMITS, LimitError, type ArchiveLimits } from '../../../src/input/archive/limits';
 import { TarReader, type TarWant } from '../../../src/input/archive/tar';
 import { mulberry32 } from '../../helpers/prng';
+import { cat, thrown } from '../../helpers/bytes';
+import { header, tar } from '../../helpers/tar';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Helpers
-
-interface TarEntry {
-  name: string;
-  data?: string | Uint8Array;
-  type?: string;
-  linkname?: string;
-  pax?: boolean;
-  paxSize?: number;
-  longName?: boolean;
-  prefix?: string;
-}
-interface HeaderFields {
-  name: string;
-  size?: number;
-  type?: string;
-  linkname?: string;
-  prefix?: string;
-  mode?: number;
-  gnu?: boolean;
-}
-const tarWriter = tarWriterModule as { tar(entries: TarEntry[]): Uint8Array; header(fields: HeaderFields): Uint8Array };
-const tar = (entries: TarEntry[]): Uint8Array => tarWriter.tar(entries);
-const header = (fields: HeaderFields): Uint8Array => tarWriter.header(fields);
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const fixture = (name: string): Uint8Array => new Uint8Array(readFileSync(join(root, 'fixtures/archives', name)));
@@ -45,16 +22,6 @@ afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
 const utf8 = (text: string): Uint8Array => strToU8(text);
 const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
-
-function cat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 /** Zero-padded to whole 512-byte blocks. */
 function padded(data: Uint8Array): Uint8Array {
@@ -157,16 +124,6 @@ function readTar(bytes: Uint8Array, options: Options = {}, next: number | (() =>
 const filesOf = (events: Event[]): [string, Uint8Array][] =>
   events.filter((e): e is Extract<Event, { kind: 'file' }> => e.kind === 'file').map((e) => [e.path, e.data]);
 const pathsOf = (events: Event[], kind: Event['kind']): string[] => events.filter((e) => e.kind === kind).map((e) => e.path);
-
-/** Runs `f`, returns what it threw (fails when nothing is thrown). */
-function thrown(f: () => void): unknown {
-  try {
-    f();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a throw');
-}
 
 /** The system tar, in a UTF-8 locale, names printed as they are. */
 function systemTar(args: string[]): string {

@@ -10,6 +10,7 @@ import { memorySource, type ByteSource } from '../../../src/input/archive/bytes'
 import { Budget, CorruptError, DEFAULT_LIMITS, LimitError, type ArchiveLimits } from '../../../src/input/archive/limits';
 import { openZip } from '../../../src/input/archive/zip';
 import { mulberry32 } from '../../helpers/prng';
+import { cat, thrown } from '../../helpers/bytes';
 
 const MiB = 1024 * 1024;
 const root = fileURLToPath(new URL('../../..', import.meta.url));
@@ -35,25 +36,6 @@ function sourceLike(seed: number, n: number): Uint8Array {
   let s = '';
   while (s.length < n) s += `${words[Math.floor(random() * words.length)]} ${Math.floor(random() * 100)}`;
   return utf8(s.slice(0, n));
-}
-
-function cat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
-function thrown(f: () => void): unknown {
-  try {
-    f();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a throw');
 }
 
 const u16 = (b: Uint8Array, i: number): number => b[i]! | (b[i + 1]! << 8);
