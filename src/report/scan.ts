@@ -84,6 +84,7 @@ export function scanInput(input: ScanInput, target: ReportTarget, options: Resol
     filesTotal: 0,
     filesDone: 0,
   };
+  ctx.budget.tick = () => progress(ctx);
   if (input.kind === 'vfs') scanLayer(ctx, input.vfs, '', 0, options.orphans);
   else {
     ctx.bytesScanned += input.source.size;

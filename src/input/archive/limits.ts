@@ -50,6 +50,8 @@ export class CorruptError extends Error {
   }
 }
 
+const TICK = 4 * 1024 * 1024;
+
 /** Scan-wide counters checked against the limits. */
 export class Budget {
   /** Inflated bytes so far. */
@@ -61,9 +63,17 @@ export class Budget {
 
   constructor(readonly limits: Readonly<ArchiveLimits>) {}
 
+  /** Called every 4 MiB of inflation, for progress while one big archive streams. */
+  tick: (() => void) | undefined = undefined;
+  private nextTick = TICK;
+
   /** Counts `n` more inflated bytes; throws when the total passes `maxTotalBytes`. */
   inflate(n: number): void {
     this.inflated += n;
+    if (this.inflated >= this.nextTick) {
+      this.nextTick = this.inflated + TICK;
+      this.tick?.();
+    }
     if (this.inflated > this.limits.maxTotalBytes) {
       throw new LimitError('maxTotalBytes', this.limits.maxTotalBytes, `more than ${this.limits.maxTotalBytes} bytes inflated in all`);
     }
