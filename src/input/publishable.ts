@@ -1,6 +1,5 @@
 import { lstatSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import packlist from 'npm-packlist';
 import { ForensicsError } from '../errors';
 import type { NodeVfs } from './node-vfs';
 import { comparePaths } from './vfs';
@@ -27,6 +26,8 @@ export async function listPublishable(dir: string): Promise<string[]> {
   if (pkg === null) {
     throw new ForensicsError('TARGET_UNREADABLE', `cannot list what npm would publish from ${JSON.stringify(dir)}: no readable package.json there`);
   }
+  // Loaded on first use: npm-packlist and its dependencies cost every other scan ~30 ms of start-up.
+  const { default: packlist } = await import('npm-packlist');
   const files = await packlist(packNode(root, root, pkg, true, new Map()));
   return files.map((f) => f.replace(/\\/g, '/')).sort(comparePaths);
 }

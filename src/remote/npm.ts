@@ -1,7 +1,5 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import satisfies from 'semver/functions/satisfies.js';
-import maxSatisfying from 'semver/ranges/max-satisfying.js';
 import { ForensicsError } from '../errors';
 import { resolveScanOptions, type ScanOptions } from '../report/options';
 import { scanOpened } from '../report/api';
@@ -77,7 +75,12 @@ export async function scanNpmPackage(spec: string, options: NpmScanOptions = {})
   }
   const versions = isRecord(packument.versions) ? packument.versions : {};
   const tags = isRecord(packument['dist-tags']) ? packument['dist-tags'] : {};
-  const exact = pickVersion(version, versions, tags);
+  // Loaded on first use, like every dependency only one kind of target needs.
+  const [{ default: satisfies }, { default: maxSatisfying }] = await Promise.all([
+    import('semver/functions/satisfies.js'),
+    import('semver/ranges/max-satisfying.js'),
+  ]);
+  const exact = pickVersion(version, versions, tags, satisfies, maxSatisfying);
   const manifest = exact ? versions[exact] : undefined;
   if (!exact || !isRecord(manifest)) throw new ForensicsError('REGISTRY_ERROR', `${name} has no version matching ${JSON.stringify(version)} at ${registry}`);
   const dist = (isRecord(manifest.dist) ? manifest.dist : {}) as { tarball?: unknown; integrity?: unknown; shasum?: unknown };
@@ -94,7 +97,13 @@ export async function scanNpmPackage(spec: string, options: NpmScanOptions = {})
  * npm's choice: an exact version, else a dist-tag, else for a range the `latest` tag when it satisfies the range
  * (as npm-pick-manifest does), else the highest satisfying version.
  */
-function pickVersion(wanted: string, versions: Record<string, unknown>, tags: Record<string, unknown>): string | null {
+function pickVersion(
+  wanted: string,
+  versions: Record<string, unknown>,
+  tags: Record<string, unknown>,
+  satisfies: (version: string, range: string) => boolean,
+  maxSatisfying: (versions: string[], range: string) => string | null,
+): string | null {
   if (Object.hasOwn(versions, wanted)) return wanted;
   if (Object.hasOwn(tags, wanted) && typeof tags[wanted] === 'string') return tags[wanted] as string;
   const latest = typeof tags.latest === 'string' ? tags.latest : null;
