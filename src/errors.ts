@@ -18,7 +18,11 @@ export type ErrorCode =
   /** A downloaded tarball does not match the integrity the registry publishes for it. */
   | 'INTEGRITY_MISMATCH'
   /** A site target could not be fetched at all (its first page or script). */
-  | 'FETCH_ERROR';
+  | 'FETCH_ERROR'
+  /** The extraction folder exists and is not empty (pass `force`). */
+  | 'OUTPUT_NOT_EMPTY'
+  /** The extraction folder cannot be created or written, or is not a plain folder (a link, a file). */
+  | 'OUTPUT_UNWRITABLE';
 
 /** A problem the caller must fix; `code` is stable, `message` names the offending value. */
 export class ForensicsError extends Error {

@@ -6,6 +6,7 @@ export const FINDING_SEVERITY: Readonly<Record<FindingCode, Severity>> = {
   ABSOLUTE_SOURCE_PATHS: 'medium',
   MAP_URL_OUTSIDE_TARGET: 'medium',
   ARCHIVE_LIMIT: 'medium',
+  MAP_LIMIT: 'medium',
   ARCHIVE_CORRUPT: 'low',
   THIRD_PARTY_SOURCE_EXPOSED: 'low',
   MAP_SPEC_VIOLATION: 'low',

@@ -8,9 +8,14 @@ import { resolve } from 'node:path';
 import { ForensicsError } from './errors';
 import { directoryVfs, openNodeTarget } from './input/node-vfs';
 import { listPublishable, restrictVfs } from './input/publishable';
+import { Extractor, type ExtractionManifest, type ExtractOptions } from './reconstruct/extract';
+import type { FetchLike } from './remote/fetch';
+import { scanNpmPackage } from './remote/npm';
+import { scanUrl } from './remote/site';
 import { resolveScanOptions, type ScanOptions } from './report/options';
 import { scanOpened, scanSync as scanMemorySync } from './report/api';
-import type { ScanTarget } from './report/target';
+import type { ReferenceHooks } from './report/scan';
+import { openMemoryTarget, type ScanTarget } from './report/target';
 import type { ExposureReport } from './types';
 
 export * from './index';
@@ -34,7 +39,7 @@ export async function scan(target: ScanTarget, options?: ScanOptions): Promise<E
  * and npm's always-included and always-excluded files, by npm's own npm-packlist). The release gate: a map that
  * would ship is found here; one that stays home is not counted. No lifecycle script is run.
  */
-export async function scanPackage(dir: string, options?: ScanOptions): Promise<ExposureReport> {
+export async function scanPackage(dir: string, options?: ScanOptions, hooks: ReferenceHooks = {}): Promise<ExposureReport> {
   resolveScanOptions(options, true);
   let isDirectory = false;
   try {
@@ -45,10 +50,59 @@ export async function scanPackage(dir: string, options?: ScanOptions): Promise<E
   if (!isDirectory) throw new ForensicsError('TARGET_UNREADABLE', `cannot read package directory ${JSON.stringify(dir)}: not a directory`);
   const files = await listPublishable(dir);
   const vfs = restrictVfs(directoryVfs(resolve(dir), null), files);
-  return scanOpened({ input: { kind: 'vfs', vfs }, target: { kind: 'package', name: dir }, orphans: true }, options);
+  return scanOpened({ input: { kind: 'vfs', vfs }, target: { kind: 'package', name: dir }, orphans: true }, options, [], hooks);
+}
+
+/**
+ * Writes every source that has content to `outDir`, mirroring its sanitised path, and `outDir/manifest.json`
+ * saying what was written where (bytes, lines, sha256) and what was not, and why. `target` is anything `scan`,
+ * `scanPackage` (with `publishable`), `scanNpmPackage` (`npm:…`) or `scanUrl` (`https://…`) takes, or a report
+ * of a path target, which is scanned again. Nothing is written outside `outDir`; no link is followed or made;
+ * an `outDir` that is not empty is refused unless `force`.
+ */
+export async function extractSources(
+  target: ScanTarget | ExposureReport,
+  outDir: string,
+  options: ScanOptions & ExtractOptions & { publishable?: boolean; registry?: string; fetch?: FetchLike; maxRequests?: number } = {},
+): Promise<{ report: ExposureReport; manifest: ExtractionManifest }> {
+  const { force, maxWriteBytes, publishable, ...scanOptions } = options ?? {};
+  let source: ScanTarget;
+  let kind: ExposureReport['target']['kind'] | null = null;
+  if (isReport(target)) {
+    kind = target.target.kind;
+    if (kind === 'files' || kind === 'map') {
+      throw new ForensicsError('INVALID_TARGET', `a report of an in-memory target (${kind}) cannot be scanned again; pass the target itself`);
+    }
+    source = target.target.name;
+  } else {
+    source = target;
+  }
+  // Check the scan options before anything is created on disk.
+  resolveScanOptions(scanOptions, true, ['registry', 'fetch', 'maxRequests']);
+  const extractor = new Extractor(outDir, { force, maxWriteBytes });
+  const hooks = extractor.hooks;
+  let report: ExposureReport;
+  if (kind === 'package' || (publishable === true && typeof source === 'string')) {
+    report = await scanPackage(source as string, scanOptions, hooks);
+  } else if (typeof source === 'string' && (kind === 'npm' || source.startsWith('npm:'))) {
+    report = await scanNpmPackage(source, scanOptions, hooks);
+  } else if (typeof source === 'string' && (kind === 'url' || /^https?:\/\//i.test(source))) {
+    report = await scanUrl(source, scanOptions, hooks);
+  } else if (typeof source === 'string') {
+    report = scanOpened(openNodeTarget(source), scanOptions, [], hooks);
+  } else {
+    report = scanOpened(openMemoryTarget(source), scanOptions, [], hooks);
+  }
+  return { report, manifest: extractor.finish(report) };
+}
+
+function isReport(value: unknown): value is ExposureReport {
+  return value !== null && typeof value === 'object' && 'schemaVersion' in value && 'target' in value && 'summary' in value;
 }
 
 export { scanNpmPackage, parseNpmSpec } from './remote/npm';
+export type { ExtractionManifest, ExtractOptions, SkippedSource, SkipReason, WrittenSource } from './reconstruct/extract';
+export type { PathNote } from './reconstruct/sanitize';
 export type { NpmScanOptions, NpmSpec } from './remote/npm';
 export { scanUrl } from './remote/site';
 export type { UrlScanOptions } from './remote/site';

@@ -38,7 +38,9 @@ export type FindingCode =
   /** An archive (or one of its entries) is truncated or malformed; what could be read was scanned. */
   | 'ARCHIVE_CORRUPT'
   /** An archive hit a size, count, ratio or depth limit; the rest of the scan went on. */
-  | 'ARCHIVE_LIMIT';
+  | 'ARCHIVE_LIMIT'
+  /** A map is larger than `maxMapBytes` or has more sources than `maxSources`: not measured. */
+  | 'MAP_LIMIT';
 
 /** Where a finding points. */
 export interface Location {

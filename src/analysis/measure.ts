@@ -13,13 +13,17 @@ export interface Measurement {
   valid: boolean;
   /** Every validation problem. */
   diagnostics: Diagnostic[];
+  /** The map's `sourcesContent`, aligned with `entry.files` (null where absent); shared, not copied. */
+  contents: readonly (string | null)[];
+  /** Set when the map was not measured because it has more sources than `maxSources`. */
+  tooManySources?: number;
 }
 
 /**
  * Measures one map document: per-source figures under the report's counting rules, summed per map.
  * `generatedFiles` and `orphan` are left empty for the caller, which knows who references the map.
  */
-export function measureMap(input: SourceMapInput, path: string, kind: MapKind): Measurement {
+export function measureMap(input: SourceMapInput, path: string, kind: MapKind, maxSources = Infinity): Measurement {
   const marks: (Uint8Array | null)[] = [];
   const lineCounts: number[] = [];
   const reading = readSourceMap(input, {
@@ -30,7 +34,10 @@ export function measureMap(input: SourceMapInput, path: string, kind: MapKind): 
     },
   });
   const map = reading.map;
-  if (map === null) return { entry: null, valid: false, diagnostics: reading.diagnostics };
+  if (map === null) return { entry: null, valid: false, diagnostics: reading.diagnostics, contents: [] };
+  if (map.sources.length > maxSources) {
+    return { entry: null, valid: reading.valid, diagnostics: reading.diagnostics, contents: [], tooManySources: map.sources.length };
+  }
 
   const ignored = new Set(map.ignoreList);
   const files: SourceEntry[] = [];
@@ -74,7 +81,7 @@ export function measureMap(input: SourceMapInput, path: string, kind: MapKind): 
     content: sumContent(files),
     files,
   };
-  return { entry, valid: reading.valid, diagnostics: reading.diagnostics };
+  return { entry, valid: reading.valid, diagnostics: reading.diagnostics, contents: map.sourcesContent };
 }
 
 function countMarked(marks: Uint8Array | null): number {

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { reaches, SEVERITIES } from '../findings';
-import { formatJson, formatText, isForensicsError, scanNpmPackage, scanPackage, scanSync, scanUrl, VERSION } from '../node';
+import { extractSources, formatJson, formatText, isForensicsError, scanNpmPackage, scanPackage, scanSync, scanUrl, VERSION } from '../node';
 import type { ExposureReport, ScanOptions, ScanProgress, Severity } from '../node';
 
 const USAGE = `Usage: sourcemap-forensics scan <target...> [options]
@@ -15,12 +15,16 @@ Options:
   --output FILE          write the output to FILE instead of standard output
   --fail-on LEVEL        exit 1 when a finding is LEVEL or worse: critical|high|medium|low
   --publishable          scan only the files \`npm pack\` would publish from each target directory
+  --extract DIR          write every recoverable source under DIR, with DIR/manifest.json (one target)
+  --force                let --extract write into a folder that is not empty
   --registry URL         npm registry for npm: targets (default: the npm configuration's)
   --max-total-bytes N    inflated bytes allowed over the scan (default 1073741824)
   --max-entry-bytes N    inflated bytes allowed for one archive entry (default 536870912)
   --max-entries N        archive entries allowed over the scan (default 200000)
   --max-depth N          archives inside archives (default 3)
   --max-ratio N          largest inflated/compressed ratio past 16 MiB (default 200)
+  --max-map-bytes N      bytes of one map; larger maps are reported, not parsed (default 268435456)
+  --max-sources N        sources of one map; maps with more are reported, not measured (default 100000)
   --max-requests N       HTTP requests allowed per site target (default 100)
   --quiet                print nothing on standard output and no progress (errors still go to stderr)
   -h, --help             show this help
@@ -35,6 +39,8 @@ const NUMERIC = {
   'max-entries': 'maxEntries',
   'max-depth': 'maxDepth',
   'max-ratio': 'maxRatio',
+  'max-map-bytes': 'maxMapBytes',
+  'max-sources': 'maxSources',
 } as const;
 
 /** A usage problem: reported in one line, exit 2. */
@@ -53,12 +59,16 @@ async function main(argv: readonly string[]): Promise<number> {
         'fail-on': { type: 'string' },
         quiet: { type: 'boolean' },
         publishable: { type: 'boolean' },
+        extract: { type: 'string' },
+        force: { type: 'boolean' },
         registry: { type: 'string' },
         'max-total-bytes': { type: 'string' },
         'max-entry-bytes': { type: 'string' },
         'max-entries': { type: 'string' },
         'max-depth': { type: 'string' },
         'max-ratio': { type: 'string' },
+        'max-map-bytes': { type: 'string' },
+        'max-sources': { type: 'string' },
         'max-requests': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
@@ -92,6 +102,8 @@ async function main(argv: readonly string[]): Promise<number> {
       if (value !== undefined) limits[key] = count(flag, value);
     }
     const maxRequests = values['max-requests'] === undefined ? undefined : count('max-requests', values['max-requests']);
+    if (values.extract !== undefined && targets.length !== 1) throw new UsageError('--extract takes exactly one target');
+    if (values.force && values.extract === undefined) throw new UsageError('--force only applies to --extract');
     return await run(targets, {
       format,
       output: values.output,
@@ -101,6 +113,8 @@ async function main(argv: readonly string[]): Promise<number> {
       registry: values.registry,
       limits,
       maxRequests,
+      extract: values.extract,
+      force: values.force === true,
     });
   } catch (error) {
     if (error instanceof UsageError) return usage(error.message);
@@ -123,10 +137,29 @@ interface RunOptions {
   registry: string | undefined;
   limits: ScanOptions;
   maxRequests: number | undefined;
+  extract: string | undefined;
+  force: boolean;
 }
 
 /** Dispatches one target to the scan function its form asks for. */
 async function scanTarget(target: string, o: RunOptions, options: ScanOptions): Promise<ExposureReport> {
+  if (o.extract !== undefined) {
+    const { report, manifest } = await extractSources(target, o.extract, {
+      ...options,
+      force: o.force,
+      publishable: o.publishable,
+      ...(o.registry === undefined ? {} : { registry: o.registry }),
+      ...(o.maxRequests === undefined ? {} : { maxRequests: o.maxRequests }),
+    });
+    if (!o.quiet) {
+      const s = manifest.summary;
+      process.stderr.write(
+        `sourcemap-forensics: extracted ${s.written} files (${s.bytes} bytes, ${s.lines} lines) to ${o.extract}; ` +
+          `${s.skipped} not written, ${s.sanitized} renamed to stay inside or be portable; see ${o.extract}/manifest.json\n`,
+      );
+    }
+    return report;
+  }
   if (o.publishable) return scanPackage(target, options);
   if (target.startsWith('npm:')) return scanNpmPackage(target, o.registry === undefined ? options : { ...options, registry: o.registry });
   if (/^https?:\/\//i.test(target)) return scanUrl(target, o.maxRequests === undefined ? options : { ...options, maxRequests: o.maxRequests });

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { ForensicsError } from '../errors';
 import { resolveScanOptions, type ScanOptions } from '../report/options';
 import { scanOpened } from '../report/api';
+import type { ReferenceHooks } from '../report/scan';
 import { openMemoryFile } from '../report/target';
 import type { ExposureReport } from '../types';
 import { defaultFetch, readBody, type FetchLike } from './fetch';
@@ -48,7 +49,7 @@ export function parseNpmSpec(spec: string): NpmSpec {
  * tarball, checks it against the `integrity` (sha512) the registry publishes, and scans it in memory.
  * Throws `ForensicsError` `REGISTRY_ERROR` when the registry cannot answer and `INTEGRITY_MISMATCH` on a tampered tarball.
  */
-export async function scanNpmPackage(spec: string, options: NpmScanOptions = {}): Promise<ExposureReport> {
+export async function scanNpmPackage(spec: string, options: NpmScanOptions = {}, hooks: ReferenceHooks = {}): Promise<ExposureReport> {
   const resolved = resolveScanOptions(options, true, EXTRA_KEYS);
   const { name, version } = parseNpmSpec(spec);
   if (options.registry !== undefined && typeof options.registry !== 'string') {
@@ -90,7 +91,7 @@ export async function scanNpmPackage(spec: string, options: NpmScanOptions = {})
   const tarball = await get(fetch, dist.tarball, resolved.limits.maxTotalBytes, `tarball of ${name}@${exact}`);
   verifyIntegrity(tarball, dist, `${name}@${exact}`);
   const file = `${name.replace('/', '-').replace(/^@/, '')}-${exact}.tgz`;
-  return scanOpened(openMemoryFile(file, tarball, 'npm', `npm:${name}@${exact}`), options, EXTRA_KEYS);
+  return scanOpened(openMemoryFile(file, tarball, 'npm', `npm:${name}@${exact}`), options, EXTRA_KEYS, hooks);
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { ExposureReport } from '../types';
 import { resolveScanOptions, type ScanOptions } from './options';
-import { scanInput } from './scan';
+import { scanInput, type ReferenceHooks } from './scan';
 import { openMemoryTarget, type OpenedTarget, type ScanTarget } from './target';
 
 /**
@@ -17,6 +17,6 @@ export async function scan(target: ScanTarget, options?: ScanOptions): Promise<E
 }
 
 /** @internal Scans an opened target, with its options checked and defaulted. */
-export function scanOpened(opened: OpenedTarget, options: unknown, extraKeys: readonly string[] = []): ExposureReport {
-  return scanInput(opened.input, opened.target, resolveScanOptions(options, opened.orphans, extraKeys));
+export function scanOpened(opened: OpenedTarget, options: unknown, extraKeys: readonly string[] = [], hooks: ReferenceHooks = {}): ExposureReport {
+  return scanInput(opened.input, opened.target, resolveScanOptions(options, opened.orphans, extraKeys), hooks);
 }

@@ -21,8 +21,8 @@ import { VERSION } from '../version';
 
 /** A file or archive problem met while scanning, turned into a finding by {@link buildReport}. */
 export interface ScanProblem {
-  /** `FILE_UNREADABLE`, `ARCHIVE_CORRUPT` or `ARCHIVE_LIMIT`. */
-  code: Extract<FindingCode, 'FILE_UNREADABLE' | 'ARCHIVE_CORRUPT' | 'ARCHIVE_LIMIT'>;
+  /** `FILE_UNREADABLE`, `ARCHIVE_CORRUPT`, `ARCHIVE_LIMIT` or `MAP_LIMIT`. */
+  code: Extract<FindingCode, 'FILE_UNREADABLE' | 'ARCHIVE_CORRUPT' | 'ARCHIVE_LIMIT' | 'MAP_LIMIT'>;
   /** Path inside the target. */
   path: string;
   /** Typed values for the message. */

@@ -47,6 +47,16 @@ export interface ScanOptions {
    * @default 200
    */
   maxRatio?: number;
+  /**
+   * Bytes of one map document; a larger map is reported (`MAP_LIMIT`) and not parsed.
+   * @default 268435456 (256 MiB)
+   */
+  maxMapBytes?: number;
+  /**
+   * Sources of one map; a map with more is reported (`MAP_LIMIT`) and not measured.
+   * @default 100000
+   */
+  maxSources?: number;
 }
 
 /** @internal Options after defaults, plus what the target kind decides. */
@@ -57,7 +67,7 @@ export interface ResolvedScanOptions {
   orphans: boolean;
 }
 
-const LIMIT_KEYS = ['maxTotalBytes', 'maxEntryBytes', 'maxEntries', 'maxDepth', 'maxRatio'] as const;
+const LIMIT_KEYS = ['maxTotalBytes', 'maxEntryBytes', 'maxEntries', 'maxDepth', 'maxRatio', 'maxMapBytes', 'maxSources'] as const;
 
 /** Checks an options object and merges defaults in one place (esbuild-style: unknown keys are errors). */
 export function resolveScanOptions(options: unknown, orphans: boolean, extraKeys: readonly string[] = []): ResolvedScanOptions {

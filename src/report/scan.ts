@@ -41,8 +41,13 @@ export type ScanInput =
   | { kind: 'vfs'; vfs: Vfs }
   | { kind: 'archive'; source: ByteSource; format: ArchiveFormat; name: string };
 
-/** Hooks that let a caller (the site scanner) say where generated files point, instead of their comments. */
+/**
+ * Hooks into a scan: the site scanner says where generated files point (instead of their comments), and the
+ * extractor sees each measured map's contents while they are in memory.
+ */
 export interface ReferenceHooks {
+  /** Called once per measured map with its `sourcesContent` (aligned with `entry.files`). */
+  onMap?(entry: MapEntry, contents: readonly (string | null)[]): void;
   /** A `SourceMap` response header for this file, which wins over its comment. */
   headerUrl?(path: string): string | null;
   /** Resolves a URL found in this file; `undefined` falls back to the file-system rules. */
@@ -173,7 +178,16 @@ function scanLayer(ctx: Context, vfs: Vfs, prefix: string, depth: number, orphan
     }
   };
   const record = (path: string, kind: MapEntry['kind'], input: Uint8Array, generatedFiles: string[]): void => {
-    const m = measureMap(input, prefix + path, kind);
+    const limits = ctx.options.limits;
+    if (input.length > limits.maxMapBytes) {
+      ctx.problems.push({ code: 'MAP_LIMIT', path: prefix + path, args: { limit: 'maxMapBytes', value: limits.maxMapBytes, actual: input.length } });
+      return;
+    }
+    const m = measureMap(input, prefix + path, kind, limits.maxSources);
+    if (m.tooManySources !== undefined) {
+      ctx.problems.push({ code: 'MAP_LIMIT', path: prefix + path, args: { limit: 'maxSources', value: limits.maxSources, actual: m.tooManySources } });
+      return;
+    }
     if (m.entry === null) {
       ctx.unmeasured.push({ path: prefix + path, kind, measured: false, diagnostics: m.diagnostics });
       return;
@@ -181,6 +195,7 @@ function scanLayer(ctx: Context, vfs: Vfs, prefix: string, depth: number, orphan
     m.entry.generatedFiles = generatedFiles.map((g) => prefix + g);
     m.entry.orphan = kind === 'external' && generatedFiles.length === 0 && orphans;
     ctx.measured.push(m.entry);
+    ctx.hooks.onMap?.(m.entry, m.contents);
   };
   const link = (path: string, url: string): void => {
     const ref = ctx.hooks.resolve?.(url, path) ?? resolveMapUrl(url, path);

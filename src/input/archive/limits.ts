@@ -10,6 +10,10 @@ export interface ArchiveLimits {
   maxDepth: number;
   /** Inflated/compressed ratio of one stream, checked once it has inflated {@link RATIO_FLOOR} bytes. */
   maxRatio: number;
+  /** Bytes of one map document; a larger one is reported, not parsed. */
+  maxMapBytes: number;
+  /** Sources of one map; a map with more is reported, not measured. */
+  maxSources: number;
 }
 
 /**
@@ -23,6 +27,8 @@ export const DEFAULT_LIMITS: Readonly<ArchiveLimits> = Object.freeze({
   maxEntries: 200_000,
   maxDepth: 3,
   maxRatio: 200,
+  maxMapBytes: 256 * 1024 * 1024,
+  maxSources: 100_000,
 });
 
 /** Below this many inflated bytes a stream's ratio is not judged: small repetitive files compress very well. */
