@@ -14,6 +14,8 @@ describe('DEFAULT_LIMITS', () => {
       maxEntries: 200_000,
       maxDepth: 3,
       maxRatio: 200,
+      maxMapBytes: 256 * MiB,
+      maxSources: 100_000,
     });
     expect(DEFAULT_LIMITS.maxTotalBytes).toBe(1_073_741_824);
     expect(DEFAULT_LIMITS.maxEntryBytes).toBe(536_870_912);
