@@ -7,6 +7,7 @@ export const FINDING_SEVERITY: Readonly<Record<FindingCode, Severity>> = {
   MAP_URL_OUTSIDE_TARGET: 'medium',
   ARCHIVE_LIMIT: 'medium',
   MAP_LIMIT: 'medium',
+  MAP_ENCODING_INVALID: 'low',
   ARCHIVE_CORRUPT: 'low',
   THIRD_PARTY_SOURCE_EXPOSED: 'low',
   MAP_SPEC_VIOLATION: 'low',

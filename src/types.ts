@@ -40,7 +40,9 @@ export type FindingCode =
   /** An archive hit a size, count, ratio or depth limit; the rest of the scan went on. */
   | 'ARCHIVE_LIMIT'
   /** A map is larger than `maxMapBytes` or has more sources than `maxSources`: not measured. */
-  | 'MAP_LIMIT';
+  | 'MAP_LIMIT'
+  /** A map is not valid UTF-8 (hand-crafted or damaged); it was measured with U+FFFD in place of the bad bytes. */
+  | 'MAP_ENCODING_INVALID';
 
 /** Where a finding points. */
 export interface Location {

@@ -22,6 +22,7 @@ const RENDER: Readonly<Record<FindingCode, (args: Args) => string>> = {
   MAP_ORPHAN: () => 'No generated file in the target references this map.',
   FILE_UNREADABLE: (a) => `The file could not be read: ${String(a.reason)}`,
   ARCHIVE_CORRUPT: (a) => `The archive is damaged: ${String(a.reason)}; what could be read was scanned.`,
+  MAP_ENCODING_INVALID: () => 'The map is not valid UTF-8; bad byte sequences were measured as U+FFFD.',
   MAP_LIMIT: (a) => `The map was not measured: ${String(a.actual)} is over ${String(a.limit)} (${String(a.value)}).`,
   ARCHIVE_LIMIT: (a) => `Limit ${String(a.limit)} (${String(a.value)}) reached: ${String(a.reason)}; the rest of the scan went on.`,
 };

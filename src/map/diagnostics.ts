@@ -4,6 +4,7 @@
  */
 export type DiagnosticCode =
   | 'DATA_URL_INVALID'
+  | 'INVALID_UTF8'
   | 'MAP_NOT_JSON'
   | 'MAP_NOT_OBJECT'
   | 'VERSION_INVALID'

@@ -332,7 +332,13 @@ class Builder {
 function toJson(input: SourceMapInput, d: DiagnosticCollector): unknown {
   let text: string;
   if (typeof input === 'string') text = input;
-  else if (input instanceof Uint8Array) text = utf8Decoder.decode(input);
+  else if (input instanceof Uint8Array) {
+    text = utf8Decoder.decode(input);
+    // Replacement characters can be genuine; only a strict decode tells. indexOf keeps the common case one fast scan.
+    if (text.includes('\uFFFD') && !isStrictUtf8(input)) {
+      d.add('INVALID_UTF8', 'warning', 'The map is not valid UTF-8; invalid byte sequences were read as U+FFFD.', '');
+    }
+  }
   else if (input !== null && typeof input === 'object') return input;
   else {
     d.add('MAP_NOT_JSON', 'error', `The map is ${describe(input)}, not JSON text, bytes or an object.`, '');
@@ -352,6 +358,17 @@ function toJson(input: SourceMapInput, d: DiagnosticCollector): unknown {
     const detail = error instanceof Error ? error.message : String(error);
     d.add('MAP_NOT_JSON', 'error', `The map is not valid JSON: ${truncate(detail, 200)}.`, '');
     return undefined;
+  }
+}
+
+const strictDecoder = new TextDecoder('utf-8', { fatal: true });
+
+function isStrictUtf8(bytes: Uint8Array): boolean {
+  try {
+    strictDecoder.decode(bytes);
+    return true;
+  } catch {
+    return false;
   }
 }
 

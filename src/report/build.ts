@@ -100,6 +100,7 @@ export function buildReport(c: Collected): ExposureReport {
       const errors = map.diagnostics.filter((d) => d.severity === 'error');
       add('MAP_SPEC_VIOLATION', at, { errors: errors.length, first: errors[0]?.code ?? null });
     }
+    if (map.diagnostics.some((d) => d.code === 'INVALID_UTF8')) add('MAP_ENCODING_INVALID', at, {});
     if (map.orphan) add('MAP_ORPHAN', at, {});
   }
   for (const map of c.unmeasured) {

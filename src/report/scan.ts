@@ -150,8 +150,9 @@ function scanArchive(ctx: Context, source: ByteSource, format: ArchiveFormat, na
     }
     throw error;
   }
-  for (const p of opened.problems) problem(ctx, p.path === '' ? self : prefix + p.path, p.error);
   scanLayer(ctx, opened.vfs, prefix, depth, true);
+  // After the layer: zip entries are read lazily and can add problems while the layer is scanned.
+  for (const p of opened.problems) problem(ctx, p.path === '' ? self : prefix + p.path, p.error);
   return opened.format;
 }
 

@@ -71,7 +71,15 @@ export function openArchive(
       vfs: {
         list: () => list,
         has: (path) => byPath.has(path),
-        read: (path) => zip!.read(get(path)),
+        read: (path) => {
+          const entry = get(path);
+          const data = zip!.read(entry);
+          // A size that lies is a sign of a crafted archive: worth saying, though the real bytes were read.
+          if (data.length !== entry.declaredSize) {
+            problems.push({ path, error: new CorruptError(`${path} declares ${entry.declaredSize} bytes but inflates to ${data.length}`) });
+          }
+          return data;
+        },
         head: (path, n) => zip!.read(get(path), n),
       },
     };

@@ -15,6 +15,8 @@ export interface ZipEntry {
   localOffset: number;
   /** Bit 0 of the flags: encrypted, cannot be read. */
   encrypted: boolean;
+  /** Declared uncompressed size (a claim: compared with what really inflates, never used to allocate). */
+  declaredSize: number;
 }
 
 /** An opened zip: its entries and a reader that inflates one on demand, within the budget. */
@@ -110,7 +112,7 @@ export function openZip(source: ByteSource, budget: Budget): ZipArchive {
     const unixType = (external >>> 16) & 0o170000;
     // Directories and symbolic links (unix mode in the high bits) are not files of the scan; anything else carries data.
     if (name.endsWith('/') || unixType === 0o040000 || unixType === 0o120000) continue;
-    entries.push({ name, method, compressedSize, localOffset: base + localOffset, encrypted: (flags & 1) === 1 });
+    entries.push({ name, method, compressedSize, localOffset: base + localOffset, encrypted: (flags & 1) === 1, declaredSize: uncompressedSize });
   }
 
   return {
