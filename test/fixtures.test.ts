@@ -65,6 +65,15 @@ describe('scripts/make-fixtures.mjs', () => {
     }
   });
 
+  it('regenerates exactly the committed hostile corpus', () => {
+    const out = join(temp, 'hostile-out');
+    execFileSync(process.execPath, [join(root, 'scripts/make-hostile.mjs'), '--out', out], { cwd: root, stdio: 'pipe' });
+    const fresh = tree(join(out, 'hostile'));
+    const committed = tree(join(root, 'fixtures/hostile'));
+    expect([...fresh.keys()].sort()).toEqual([...committed.keys()].sort());
+    expect([...fresh].filter(([path, data]) => !data.equals(committed.get(path)!)).map(([path]) => path)).toEqual([]);
+  });
+
   it('keeps committed fixtures small', () => {
     const size = [...tree(join(root, 'fixtures')).values()].reduce((sum, data) => sum + data.length, 0);
     expect(size).toBeLessThan(2_000_000);
