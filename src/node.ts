@@ -70,7 +70,7 @@ export async function extractSources(
   let kind: ExposureReport['target']['kind'] | null = null;
   if (isReport(target)) {
     kind = target.target.kind;
-    if (kind === 'files' || kind === 'map') {
+    if (kind === 'files' || kind === 'map' || target.target.inMemory === true) {
       throw new ForensicsError('INVALID_TARGET', `a report of an in-memory target (${kind}) cannot be scanned again; pass the target itself`);
     }
     source = target.target.name;

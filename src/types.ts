@@ -276,6 +276,8 @@ export interface ReportTarget {
   name: string;
   /** For archives: `tgz`, `tar`, `zip` (also `.vsix .jar .xpi .whl`), `crx`, or `gzip` (one gzipped file). */
   format?: 'tgz' | 'tar' | 'zip' | 'crx' | 'gzip';
+  /** True when the bytes were given in memory (`{ name, bytes }`): `name` is a label, not a path to read again. */
+  inMemory?: true;
 }
 
 /** The exposure report: plain JSON, deterministically ordered. */

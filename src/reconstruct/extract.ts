@@ -2,7 +2,7 @@ import { ForensicsError } from '../errors';
 import type { ReferenceHooks } from '../report/scan';
 import type { ExposureReport, MapEntry } from '../types';
 import { VERSION } from '../version';
-import { collisionKey, sanitizeSourcePath, type PathNote } from './sanitize';
+import { collisionKey, sanitizeSourcePath, withSuffix, type PathNote } from './sanitize';
 import { SafeWriter } from './writer';
 
 /** One recovered file written to disk. */
@@ -38,7 +38,9 @@ export type SkipReason =
   /** `maxWriteBytes` was reached. */
   | 'limit'
   /** Writing failed (disk full, permissions). */
-  | 'write-failed';
+  | 'write-failed'
+  /** The path had an empty, `.` or `..` segment or a separator inside one (never produced by the sanitiser). */
+  | 'invalid-path';
 
 /** One source that was not written, and why. */
 export interface SkippedSource {
@@ -134,10 +136,6 @@ export class Extractor {
         this.skipped.push({ ...base, reason: 'no-content' });
         continue;
       }
-      if (this.bytes + file.bytes > this.maxWriteBytes) {
-        this.skipped.push({ ...base, reason: 'limit' });
-        continue;
-      }
       const slash = entry.path.lastIndexOf('/');
       const { segments, notes } = sanitizeSourcePath(file.path, `${entry.path}/source-${file.index}`, slash === -1 ? '' : entry.path.slice(0, slash));
       const placed = this.place(segments, file.sha256!);
@@ -147,6 +145,11 @@ export class Extractor {
       }
       if (placed.kind === 'conflict') {
         this.skipped.push({ ...base, reason: 'path-conflict' });
+        continue;
+      }
+      // After the duplicate check: a copy of something written costs nothing and is reported as a duplicate.
+      if (this.bytes + file.bytes > this.maxWriteBytes) {
+        this.skipped.push({ ...base, reason: 'limit' });
         continue;
       }
       const refusal = this.writer.write(placed.segments, content);
@@ -177,11 +180,8 @@ export class Extractor {
       if (this.files.has(collisionKey(segments.slice(0, i)))) return { kind: 'conflict' };
     }
     const last = segments[segments.length - 1]!;
-    const dot = last.lastIndexOf('.');
-    const stem = dot > 0 ? last.slice(0, dot) : last;
-    const ext = dot > 0 ? last.slice(dot) : '';
     for (let n = 1; ; n++) {
-      const candidate = n === 1 ? segments : [...segments.slice(0, -1), `${stem}~${n}${ext}`];
+      const candidate = n === 1 ? segments : [...segments.slice(0, -1), withSuffix(last, `~${n}`)];
       const key = collisionKey(candidate);
       const held = this.files.get(key);
       if (held === sha256) return { kind: 'duplicate', path: candidate.join('/') };

@@ -36,7 +36,7 @@ const MAX_SEGMENT_BYTES = 200;
 const RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i;
 // Control characters and what Windows forbids in names; `/` and `\` are separators by then.
 // eslint-disable-next-line no-control-regex
-const INVALID = /[\u0000-\u001f\u007f<>:"|?*]/g;
+const INVALID = /[\u0000-\u001f\u007f-\u009f<>:"|?*]/g;
 
 /** A sanitised path: segments to join under the output folder, and what was changed. */
 export interface SanitizedPath {
@@ -62,7 +62,8 @@ export function sanitizeSourcePath(path: string | null, fallback: string, base =
   // A scheme becomes a folder: webpack://app/./src/x -> webpack/app/src/x, vite:/x -> vite/x, file:///x -> file/x.
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]+):/.exec(text);
   if (scheme && scheme[1]!.length > 1) {
-    prefix.push(scheme[1]!.toLowerCase());
+    // The scheme is attacker text too: it goes through the same clean-up as any segment.
+    prefix.push(portable(scheme[1]!.toLowerCase(), notes));
     text = text.slice(scheme[0].length).replace(/^\/+/, '');
     notes.add('scheme');
   }
@@ -184,6 +185,16 @@ function percentDecode(text: string): string {
       return code < 0x80 ? String.fromCharCode(code) : `%${hex}`;
     });
   }
+}
+
+/** `name~N.ext` from `name.ext`, shortening the stem so the result stays within the segment limit. */
+export function withSuffix(segment: string, suffix: string): string {
+  const dot = segment.lastIndexOf('.');
+  const ext = dot > 0 ? segment.slice(dot) : '';
+  let stem = dot > 0 ? segment.slice(0, dot) : segment;
+  while (stem.length > 1 && utf8Bytes(stem) + utf8Bytes(suffix) + utf8Bytes(ext) > MAX_SEGMENT_BYTES) stem = stem.slice(0, -1);
+  if (/[\ud800-\udbff]$/.test(stem)) stem = stem.slice(0, -1);
+  return `${stem}${suffix}${ext}`;
 }
 
 /** The key two paths collide on when a file system ignores case (Windows, macOS): lower-cased segments. */

@@ -7,7 +7,9 @@ export type WriteRefusal =
   /** Something other than a real directory (a link, a file) sits where a folder is needed. */
   | 'unsafe-existing-path'
   /** The write itself failed (disk full, permissions). */
-  | 'write-failed';
+  | 'write-failed'
+  /** A segment was empty, `.` or `..`, or held a separator or NUL: refused before anything is created. */
+  | 'invalid-path';
 
 /**
  * Writes files under one folder and nowhere else: every folder on the way is created or checked with `lstat`
@@ -41,6 +43,7 @@ export class SafeWriter {
 
   /** Writes `data` at `segments` under the root (replacing a regular file there, never a link); a refusal otherwise. */
   write(segments: readonly string[], data: string | Uint8Array): WriteRefusal | null {
+    if (segments.length === 0 || segments.some((s) => s === '' || s === '.' || s === '..' || /[/\\\0]/.test(s))) return 'invalid-path';
     let dir = this.root;
     for (const segment of segments.slice(0, -1)) {
       dir = join(dir, segment);

@@ -54,10 +54,14 @@ export function openMemoryFile(name: string, data: Uint8Array | string, kind: Re
   if (data instanceof Uint8Array) {
     const format = detectArchive(data.subarray(0, 512));
     if (format !== null) {
-      return { input: { kind: 'archive', source: memorySource(data), format, name }, target: { kind: kind === 'file' ? 'archive' : kind, name: label }, orphans: true };
+      const target: ReportTarget = { kind: kind === 'file' ? 'archive' : kind, name: label };
+      if (kind === 'file') target.inMemory = true;
+      return { input: { kind: 'archive', source: memorySource(data), format, name }, target, orphans: true };
     }
   }
   const vfs = createMemoryVfs([{ name, data }]);
   if (vfs.list().length === 0) throw new ForensicsError('INVALID_TARGET', `name ${JSON.stringify(name)} is not a usable file name`);
-  return { input: { kind: 'vfs', vfs }, target: { kind, name: label }, orphans: false };
+  const target: ReportTarget = { kind, name: label };
+  if (kind === 'file') target.inMemory = true;
+  return { input: { kind: 'vfs', vfs }, target, orphans: false };
 }

@@ -233,7 +233,7 @@ describe('scanNpmPackage: the same figures as the package on disk', () => {
 
   it('matches scanSync of the same tarball bytes in memory, except the target', () => {
     const memory = scanSync({ name: 'acme-agent-3.1.0.tgz', bytes: tgz });
-    expect(memory.target).toEqual({ kind: 'archive', name: 'acme-agent-3.1.0.tgz', format: 'tgz' });
+    expect(memory.target).toEqual({ kind: 'archive', name: 'acme-agent-3.1.0.tgz', inMemory: true, format: 'tgz' });
     expect({ ...fromRegistry, target: null }).toEqual({ ...memory, target: null });
   });
 });

@@ -63,7 +63,7 @@ describe('one package, every container, the same figures', () => {
     });
     for (const report of [tgz, zip, memory]) expect(figures(report)).toEqual(figures(published));
     expect(figures(published)).toEqual(DEMO);
-    expect(zip.target).toEqual({ kind: 'archive', name: 'acme-agent.zip', format: 'zip' });
+    expect(zip.target).toEqual({ kind: 'archive', name: 'acme-agent.zip', inMemory: true, format: 'zip' });
   });
 
   it('gives the same counts for the tarball as for the directory it unpacks to', () => {
