@@ -3,6 +3,11 @@ import type { FindingCode, Severity } from './types';
 /** Severity of each finding code. A code's severity is part of the report contract: changing one is a minor version. */
 export const FINDING_SEVERITY: Readonly<Record<FindingCode, Severity>> = {
   FIRST_PARTY_SOURCE_EXPOSED: 'critical',
+  SECRET_IN_SOURCE: 'critical',
+  PRIVATE_KEY_IN_SOURCE: 'critical',
+  INTERNAL_URL_IN_SOURCE: 'medium',
+  COMMENTS_EXPOSED: 'low',
+  DETECTOR_MATCH: 'info',
   ABSOLUTE_SOURCE_PATHS: 'medium',
   MAP_URL_OUTSIDE_TARGET: 'medium',
   ARCHIVE_LIMIT: 'medium',

@@ -42,7 +42,17 @@ export type FindingCode =
   /** A map is larger than `maxMapBytes` or has more sources than `maxSources`: not measured. */
   | 'MAP_LIMIT'
   /** A map is not valid UTF-8 (hand-crafted or damaged); it was measured with U+FFFD in place of the bad bytes. */
-  | 'MAP_ENCODING_INVALID';
+  | 'MAP_ENCODING_INVALID'
+  /** A secret (token, key, password) in recovered first-party source, found by secretlint's recommended rules. */
+  | 'SECRET_IN_SOURCE'
+  /** A private key block (`-----BEGIN … PRIVATE KEY-----`) in recovered source. */
+  | 'PRIVATE_KEY_IN_SOURCE'
+  /** A URL naming an internal host (private IP, `localhost`, `.internal`, `.corp`, `.local`…) in recovered first-party source. */
+  | 'INTERNAL_URL_IN_SOURCE'
+  /** Recovered first-party source carries comments that a minified bundle had stripped (notes, TODOs, names). */
+  | 'COMMENTS_EXPOSED'
+  /** A match of a caller's own detector (the `detectors` option). */
+  | 'DETECTOR_MATCH';
 
 /** Where a finding points. */
 export interface Location {
@@ -88,6 +98,8 @@ export interface SourceEntry {
   sha256: string | null;
   /** Content lines that at least one mapping segment points at; `lines - mappedLines` never reached the bundle (types, comments, dead code). */
   mappedLines: number;
+  /** First-party content lines that hold only comments (line or block comments); null for third-party or absent content. */
+  commentLines: number | null;
   /** The raw entry contains `node_modules/`. */
   thirdParty: boolean;
   /** Listed in `ignoreList` (or legacy `x_google_ignoreList`). */
@@ -220,6 +232,45 @@ export type Exposure =
   /** No source map found. */
   | 'none';
 
+/** Totals over distinct files: each (normalised path, content sha256) counted once, however many maps carry it. */
+export interface UniqueCounts {
+  /** Distinct recovered files. */
+  files: number;
+  /** Their lines. */
+  lines: number;
+  /** Their UTF-8 bytes. */
+  bytes: number;
+  /** Distinct first-party files. */
+  firstPartyFiles: number;
+  /** Their lines. */
+  firstPartyLines: number;
+  /** Their bytes. */
+  firstPartyBytes: number;
+}
+
+/** One distinct recovered file of the target. */
+export interface ExposedFile {
+  /**
+   * Normalised path: the `sourceRoot`-joined path resolved against its map's folder, schemes as folders, climbs
+   * above the target under `__outside__/` (as `--extract` would place it), POSIX separators.
+   */
+  path: string;
+  /** Hex SHA-256 of the content. */
+  sha256: string;
+  /** `third-party` when a raw entry contains `node_modules/`, else `first-party`. */
+  origin: 'first-party' | 'third-party';
+  /** For third-party files: the npm package name (`react`, `@scope/name`); otherwise null. */
+  package: string | null;
+  /** Lines (the report's counting rule). */
+  lines: number;
+  /** UTF-8 bytes. */
+  bytes: number;
+  /** Comment lines (first-party only; null for third-party). */
+  commentLines: number | null;
+  /** Every map that carries this content at this path, sorted: map path and 0-based source index. */
+  maps: { map: string; index: number }[];
+}
+
 /** Totals over every map of a target (sums over maps, not de-duplicated). */
 export interface ReportSummary {
   /** The verdict: what a reader of the artefact can recover. */
@@ -249,6 +300,8 @@ export interface ReportSummary {
   sources: SourceCounts;
   /** Content counts summed over maps. */
   content: ContentCounts;
+  /** Counts over distinct files: what a bundle split into chunks really exposes. */
+  unique: UniqueCounts;
   /** Archives opened (the target itself when it is one, and nested ones). */
   archives: {
     /** Archives opened. */
@@ -302,6 +355,8 @@ export interface ExposureReport {
   remoteMaps: RemoteMap[];
   /** Maps that break ECMA-426, sorted. */
   invalidMaps: InvalidMap[];
+  /** Distinct recovered files, sorted by path then sha256. */
+  files: ExposedFile[];
   /** Findings, sorted by severity (highest first), code, path. */
   findings: Finding[];
 }

@@ -3,6 +3,7 @@ import type { Diagnostic } from '../map/diagnostics';
 import type { ContentCounts, MapEntry, MapKind, SourceCounts, SourceEntry } from '../types';
 import { sha256Hex } from '../util/sha256';
 import { countLines, utf8Length } from '../util/text';
+import { countCommentLines } from './comments';
 import { isAbsoluteSourcePath, isHomeDirectoryPath } from './paths';
 
 /** What measuring one map document gave. */
@@ -48,6 +49,7 @@ export function measureMap(input: SourceMapInput, path: string, kind: MapKind, m
     const content = map.sourcesContent[i] ?? null;
     const hasContent = content !== null;
     const lines = lineCounts[i] ?? 0;
+    const thirdParty = source !== null && source.includes('node_modules/');
     files.push({
       index: i,
       source,
@@ -57,7 +59,9 @@ export function measureMap(input: SourceMapInput, path: string, kind: MapKind, m
       bytes: hasContent ? utf8Length(content) : 0,
       sha256: hasContent ? sha256Hex(content) : null,
       mappedLines: countMarked(marks[i] ?? null),
-      thirdParty: source !== null && source.includes('node_modules/'),
+      // First-party only: third-party comments are public already, and counting them costs time on big bundles.
+      commentLines: hasContent && !thirdParty ? countCommentLines(content) : null,
+      thirdParty,
       ignoreListed: ignored.has(i),
       absolutePath: path !== null && isAbsoluteSourcePath(path),
       homeDirectory: path !== null && isHomeDirectoryPath(path),

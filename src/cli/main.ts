@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { reaches, SEVERITIES } from '../findings';
-import { extractSources, formatJson, formatText, isForensicsError, scanNpmPackage, scanPackage, scanSync, scanUrl, VERSION } from '../node';
+import { extractSources, formatJson, formatMarkdown, formatText, isForensicsError, scanNpmPackage, scanPackage, scanSync, scanUrl, VERSION } from '../node';
 import type { ExposureReport, ScanOptions, ScanProgress, Severity } from '../node';
 
 const USAGE = `Usage: sourcemap-forensics scan <target...> [options]
@@ -12,6 +12,7 @@ directory, npm:<name>@<version> (a registry package), or an http(s):// page or s
 
 Options:
   --format text|json     output format (default: text); json with several targets is an array
+  --format markdown      a Markdown report for a ticket; several targets are separated by ---
   --output FILE          write the output to FILE instead of standard output
   --fail-on LEVEL        exit 1 when a finding is LEVEL or worse: critical|high|medium|low
   --publishable          scan only the files \`npm pack\` would publish from each target directory
@@ -91,7 +92,7 @@ async function main(argv: readonly string[]): Promise<number> {
     if (command !== 'scan') throw new UsageError(command === undefined ? 'missing command: use "scan <target...>"' : `unknown command ${JSON.stringify(command)}: use "scan <target...>"`);
     if (targets.length === 0) throw new UsageError('scan needs at least one target');
     const format = values.format ?? 'text';
-    if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, got ${JSON.stringify(format)}`);
+    if (format !== 'text' && format !== 'json' && format !== 'markdown') throw new UsageError(`--format must be text, json or markdown, got ${JSON.stringify(format)}`);
     const failOn = values['fail-on'];
     if (failOn !== undefined && !(SEVERITIES as readonly string[]).includes(failOn)) {
       throw new UsageError(`--fail-on must be one of critical, high, medium, low, info; got ${JSON.stringify(failOn)}`);
@@ -129,7 +130,7 @@ function count(flag: string, value: string): number {
 }
 
 interface RunOptions {
-  format: 'text' | 'json';
+  format: 'text' | 'json' | 'markdown';
   output: string | undefined;
   failOn: Severity | undefined;
   quiet: boolean;
@@ -191,7 +192,9 @@ async function run(targets: string[], o: RunOptions): Promise<number> {
           ? formatJson(reports[0]!)
           : ''
         : formatJson(reports)
-      : reports.map((r) => formatText(r)).join('\n');
+      : format === 'markdown'
+        ? formatMarkdown(reports)
+        : reports.map((r) => formatText(r)).join('\n');
   if (output !== undefined) {
     try {
       writeFileSync(output, text);

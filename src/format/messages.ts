@@ -22,6 +22,13 @@ const RENDER: Readonly<Record<FindingCode, (args: Args) => string>> = {
   MAP_ORPHAN: () => 'No generated file in the target references this map.',
   FILE_UNREADABLE: (a) => `The file could not be read: ${String(a.reason)}`,
   ARCHIVE_CORRUPT: (a) => `The archive is damaged: ${String(a.reason)}; what could be read was scanned.`,
+  SECRET_IN_SOURCE: (a) => `A secret (${String(a.title)}, secretlint rule ${String(a.rule)}) is in recovered source at line ${String(a.line)}.`,
+  PRIVATE_KEY_IN_SOURCE: (a) => `A private key block (${String(a.kind)}) is in recovered source at line ${String(a.line)}.`,
+  INTERNAL_URL_IN_SOURCE: (a) =>
+    `Recovered source names the internal host ${String(a.host)} (${plural(a.occurrences, 'occurrence')}, first at line ${String(a.line)}).`,
+  COMMENTS_EXPOSED: (a) =>
+    `${plural(a.commentLines, 'comment line')} of first-party source (${String(a.percent)}% of ${plural(a.lines, 'line')}) can be read, though the bundle had stripped them.`,
+  DETECTOR_MATCH: (a) => `${String(a.detector)}: ${String(a.message)}`,
   MAP_ENCODING_INVALID: () => 'The map is not valid UTF-8; bad byte sequences were measured as U+FFFD.',
   MAP_LIMIT: (a) => `The map was not measured: ${String(a.actual)} is over ${String(a.limit)} (${String(a.value)}).`,
   ARCHIVE_LIMIT: (a) => `Limit ${String(a.limit)} (${String(a.value)}) reached: ${String(a.reason)}; the rest of the scan went on.`,

@@ -63,7 +63,10 @@ export function formatText(report: ExposureReport, options: TextOptions = {}): s
 
   if (report.findings.length > 0) {
     out.push('', 'Findings');
-    for (const f of report.findings) out.push(`  ${f.severity.padEnd(8)}  ${f.code}  ${f.location.path}: ${f.message}`);
+    for (const f of report.findings) {
+      const inSource = f.location.source !== undefined && f.location.line !== undefined ? ` (${f.location.source}:${f.location.line})` : '';
+      out.push(`  ${f.severity.padEnd(8)}  ${f.code}  ${f.location.path}${inSource}: ${f.message}`);
+    }
   }
   return `${out.join('\n')}\n`;
 }

@@ -1,12 +1,15 @@
 import { measureMap } from '../analysis/measure';
 import { ForensicsError } from '../errors';
 import type { SourceMapInput } from '../map/parse';
+import type { ScanOptions } from './options';
 import type { ExposureReport } from '../types';
 import { utf8Length } from '../util/text';
 import { buildReport } from './build';
+import { resolveScanOptions } from './options';
+import { detectSignals } from './scan';
 
 /** Options of {@link analyzeSourceMap}. */
-export interface AnalyzeOptions {
+export interface AnalyzeOptions extends Pick<ScanOptions, 'signals' | 'detectors'> {
   /**
    * Name of the map in the report (`maps[0].path`, `target.name`).
    * @default '<map>'
@@ -20,8 +23,11 @@ export interface AnalyzeOptions {
  */
 export function analyzeSourceMap(input: SourceMapInput, options: AnalyzeOptions = {}): ExposureReport {
   for (const key of Object.keys(options ?? {})) {
-    if (key !== 'path') throw new ForensicsError('INVALID_OPTION', `unknown option ${JSON.stringify(key)}; known options: path`);
+    if (key !== 'path' && key !== 'signals' && key !== 'detectors') {
+      throw new ForensicsError('INVALID_OPTION', `unknown option ${JSON.stringify(key)}; known options: path, signals, detectors`);
+    }
   }
+  const resolved = resolveScanOptions({ signals: options.signals, detectors: options.detectors }, false);
   if (options.path !== undefined && typeof options.path !== 'string') {
     throw new ForensicsError('INVALID_OPTION', `option "path" must be a string, got ${typeof options.path}`);
   }
@@ -38,5 +44,6 @@ export function analyzeSourceMap(input: SourceMapInput, options: AnalyzeOptions 
     filesScanned: 1,
     bytesScanned: bytes,
     archives: { total: 0, entries: 0, inflatedBytes: 0 },
+    signals: m.entry ? detectSignals(m.entry, m.contents, resolved) : [],
   });
 }

@@ -2,7 +2,9 @@ import { addContent, addSources, zeroContent, zeroSources } from '../analysis/me
 import { FINDING_SEVERITY, severityRank } from '../findings';
 import { renderFindingMessage } from '../format/messages';
 import { comparePaths } from '../input/vfs';
+import { sanitizeSourcePath } from '../reconstruct/sanitize';
 import type {
+  ExposedFile,
   Exposure,
   ExposureReport,
   Finding,
@@ -15,6 +17,7 @@ import type {
   ReportSummary,
   ReportTarget,
   Severity,
+  UniqueCounts,
 } from '../types';
 import { REPORT_SCHEMA_URL, SCHEMA_VERSION } from '../types';
 import { VERSION } from '../version';
@@ -26,6 +29,15 @@ export interface ScanProblem {
   /** Path inside the target. */
   path: string;
   /** Typed values for the message. */
+  args: Finding['args'];
+}
+
+/** A finding inside recovered source (leak signals and detector matches), with its original position. */
+export interface SignalFinding {
+  code: Extract<FindingCode, 'SECRET_IN_SOURCE' | 'PRIVATE_KEY_IN_SOURCE' | 'INTERNAL_URL_IN_SOURCE' | 'COMMENTS_EXPOSED' | 'DETECTOR_MATCH'>;
+  /** Overrides the code's default severity (detector matches carry their own). */
+  severity?: Severity;
+  location: Location;
   args: Finding['args'];
 }
 
@@ -44,6 +56,8 @@ export interface Collected {
   bytesScanned: number;
   /** Archive counters. */
   archives: ReportSummary['archives'];
+  /** Leak signals found in recovered source. */
+  signals?: SignalFinding[];
 }
 
 /** Sums, sorts and renders findings: the one place a report object is made. */
@@ -113,15 +127,13 @@ export function buildReport(c: Collected): ExposureReport {
   }
   for (const r of remoteMaps) add('MAP_REMOTE', { path: r.generatedFile }, { url: r.url });
   for (const p of c.problems) add(p.code, { path: p.path }, p.args);
-  findings.sort(
-    (a, b) =>
-      severityRank(a.severity) - severityRank(b.severity) ||
-      comparePaths(a.code, b.code) ||
-      comparePaths(a.location.path, b.location.path) ||
-      comparePaths(a.message, b.message),
-  );
+  for (const s of c.signals ?? []) {
+    findings.push({ code: s.code, severity: s.severity ?? FINDING_SEVERITY[s.code], message: renderFindingMessage(s.code, s.args), location: s.location, args: s.args });
+  }
+  sortFindings(findings);
 
-  const summary = summarize(c, maps, invalidMaps.length, missingMaps.length, remoteMaps.length, orphanMaps.length, findings);
+  const { files, unique } = exposedFiles(maps);
+  const summary = summarize(c, maps, invalidMaps.length, missingMaps.length, remoteMaps.length, orphanMaps.length, findings, unique);
   return {
     $schema: REPORT_SCHEMA_URL,
     schemaVersion: SCHEMA_VERSION,
@@ -133,8 +145,95 @@ export function buildReport(c: Collected): ExposureReport {
     orphanMaps,
     remoteMaps,
     invalidMaps,
+    files,
     findings,
   };
+}
+
+/** Sorts findings by severity (worst first), code, path, source, line, message: the report's order. */
+export function sortFindings(findings: Finding[]): void {
+  findings.sort(
+    (a, b) =>
+      severityRank(a.severity) - severityRank(b.severity) ||
+      comparePaths(a.code, b.code) ||
+      comparePaths(a.location.path, b.location.path) ||
+      comparePaths(a.location.source ?? '', b.location.source ?? '') ||
+      (a.location.line ?? 0) - (b.location.line ?? 0) ||
+      comparePaths(a.message, b.message),
+  );
+}
+
+/** A report with more findings (secrets found after the scan): sorted again, severity recomputed. */
+export function withFindings(report: ExposureReport, extra: readonly Finding[]): ExposureReport {
+  if (extra.length === 0) return report;
+  const findings = [...report.findings, ...extra];
+  sortFindings(findings);
+  return { ...report, summary: { ...report.summary, severity: highest(findings) }, findings };
+}
+
+function highest(findings: readonly Finding[]): Severity | 'none' {
+  let severity: Severity | 'none' = 'none';
+  for (const f of findings) if (severity === 'none' || severityRank(f.severity) < severityRank(severity)) severity = f.severity;
+  return severity;
+}
+
+/** The npm package a `node_modules/` path belongs to (`react`, `@scope/name`), from its last `node_modules/`. */
+export function packageOf(source: string | null): string | null {
+  if (source === null) return null;
+  const at = source.lastIndexOf('node_modules/');
+  if (at === -1) return null;
+  const parts = source.slice(at + 'node_modules/'.length).split('/');
+  if (parts[0]?.startsWith('@') && parts.length > 1) return `${parts[0]}/${parts[1]}`;
+  return parts[0] || null;
+}
+
+/** Distinct (normalised path, sha256) files over all maps, and their totals. */
+function exposedFiles(maps: readonly MapEntry[]): { files: ExposedFile[]; unique: UniqueCounts } {
+  const byKey = new Map<string, ExposedFile>();
+  for (const map of maps) {
+    const slash = map.path.lastIndexOf('/');
+    const base = slash === -1 ? '' : map.path.slice(0, slash);
+    for (const f of map.files) {
+      if (!f.hasContent || f.sha256 === null) continue;
+      const path = sanitizeSourcePath(f.path, `${map.path}/source-${f.index}`, base).segments.join('/');
+      const key = `${path}\0${f.sha256}`;
+      const seen = byKey.get(key);
+      if (seen) {
+        seen.maps.push({ map: map.path, index: f.index });
+        // One file is third-party when any of its entries says node_modules/.
+        if (f.thirdParty && seen.origin === 'first-party') {
+          seen.origin = 'third-party';
+          seen.package = packageOf(f.source);
+          seen.commentLines = null;
+        }
+        continue;
+      }
+      byKey.set(key, {
+        path,
+        sha256: f.sha256,
+        origin: f.thirdParty ? 'third-party' : 'first-party',
+        package: f.thirdParty ? packageOf(f.source) : null,
+        lines: f.lines,
+        bytes: f.bytes,
+        commentLines: f.commentLines,
+        maps: [{ map: map.path, index: f.index }],
+      });
+    }
+  }
+  const files = [...byKey.values()].sort((a, b) => comparePaths(a.path, b.path) || comparePaths(a.sha256, b.sha256));
+  const unique: UniqueCounts = { files: 0, lines: 0, bytes: 0, firstPartyFiles: 0, firstPartyLines: 0, firstPartyBytes: 0 };
+  for (const f of files) {
+    f.maps.sort((a, b) => comparePaths(a.map, b.map) || a.index - b.index);
+    unique.files++;
+    unique.lines += f.lines;
+    unique.bytes += f.bytes;
+    if (f.origin === 'first-party') {
+      unique.firstPartyFiles++;
+      unique.firstPartyLines += f.lines;
+      unique.firstPartyBytes += f.bytes;
+    }
+  }
+  return { files, unique };
 }
 
 function summarize(
@@ -145,6 +244,7 @@ function summarize(
   remote: number,
   orphan: number,
   findings: readonly Finding[],
+  unique: UniqueCounts,
 ): ReportSummary {
   const sources = zeroSources();
   const content = zeroContent();
@@ -166,14 +266,13 @@ function summarize(
   if (content.firstPartyBytes > 0 || maps.some((m) => m.files.some((f) => f.hasContent && !f.thirdParty))) exposure = 'first-party-source';
   else if (sources.withContent > 0) exposure = 'third-party-source';
   else if (maps.length > 0) exposure = 'paths-only';
-  let severity: Severity | 'none' = 'none';
-  for (const f of findings) if (severity === 'none' || severityRank(f.severity) < severityRank(severity)) severity = f.severity;
   return {
     exposure,
-    severity,
+    severity: highest(findings),
     maps: { total: external + inline, external, inline, index, invalid, missing, orphan, remote },
     sources,
     content,
+    unique,
     archives: c.archives,
     filesScanned: c.filesScanned,
     bytesScanned: c.bytesScanned,

@@ -1,4 +1,5 @@
 import { ForensicsError } from '../errors';
+import type { Detector } from '../analysis/signals';
 import { DEFAULT_LIMITS, type ArchiveLimits } from '../input/archive/limits';
 
 /** How far a scan has got; passed to `onProgress`. */
@@ -57,6 +58,18 @@ export interface ScanOptions {
    * @default 100000
    */
   maxSources?: number;
+  /**
+   * Look for leak signals in recovered first-party source: private keys, internal URLs, comments, and (in the
+   * async functions of the Node entry) secrets with secretlint's recommended rules.
+   * @default true
+   */
+  signals?: boolean;
+  /**
+   * The caller's own checks, run over every recovered file (first- and third-party); matches become
+   * `DETECTOR_MATCH` findings at the file's original line and column.
+   * @default []
+   */
+  detectors?: readonly Detector[];
 }
 
 /** @internal Options after defaults, plus what the target kind decides. */
@@ -65,6 +78,8 @@ export interface ResolvedScanOptions {
   limits: ArchiveLimits;
   /** Report `.map` files nothing references as orphans (meaningless for a single-file target). */
   orphans: boolean;
+  signals: boolean;
+  detectors: readonly Detector[];
 }
 
 const LIMIT_KEYS = ['maxTotalBytes', 'maxEntryBytes', 'maxEntries', 'maxDepth', 'maxRatio', 'maxMapBytes', 'maxSources'] as const;
@@ -72,11 +87,11 @@ const LIMIT_KEYS = ['maxTotalBytes', 'maxEntryBytes', 'maxEntries', 'maxDepth', 
 /** Checks an options object and merges defaults in one place (esbuild-style: unknown keys are errors). */
 export function resolveScanOptions(options: unknown, orphans: boolean, extraKeys: readonly string[] = []): ResolvedScanOptions {
   const limits: ArchiveLimits = { ...DEFAULT_LIMITS };
-  if (options === undefined || options === null) return { onProgress: undefined, limits, orphans };
+  if (options === undefined || options === null) return { onProgress: undefined, limits, orphans, signals: true, detectors: [] };
   if (typeof options !== 'object' || Array.isArray(options)) {
     throw new ForensicsError('INVALID_OPTION', `options must be an object, got ${Array.isArray(options) ? 'an array' : typeof options}`);
   }
-  const known = ['onProgress', ...LIMIT_KEYS, ...extraKeys];
+  const known = ['onProgress', 'signals', 'detectors', ...LIMIT_KEYS, ...extraKeys];
   for (const key of Object.keys(options)) {
     if (!known.includes(key)) throw new ForensicsError('INVALID_OPTION', `unknown option ${JSON.stringify(key)}; known options: ${known.join(', ')}`);
   }
@@ -93,5 +108,12 @@ export function resolveScanOptions(options: unknown, orphans: boolean, extraKeys
     }
     limits[key] = value;
   }
-  return { onProgress: o.onProgress, limits, orphans };
+  if (o.signals !== undefined && typeof o.signals !== 'boolean') {
+    throw new ForensicsError('INVALID_OPTION', `option "signals" must be a boolean, got ${typeof o.signals}`);
+  }
+  const detectors = o.detectors ?? [];
+  if (!Array.isArray(detectors) || detectors.some((d) => d === null || typeof d !== 'object' || typeof d.name !== 'string' || typeof d.detect !== 'function')) {
+    throw new ForensicsError('INVALID_OPTION', 'option "detectors" must be an array of { name: string, detect(file) }');
+  }
+  return { onProgress: o.onProgress, limits, orphans, signals: o.signals ?? true, detectors };
 }

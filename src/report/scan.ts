@@ -8,7 +8,8 @@ import { resolveMapUrl, type MapReference } from '../input/resolve';
 import { extractSourceMappingUrl, type CommentSyntax } from '../input/source-mapping-url';
 import { comparePaths, type Vfs } from '../input/vfs';
 import type { ExposureReport, InvalidMap, MapEntry, MissingMap, RemoteMap, ReportTarget } from '../types';
-import { buildReport, type ScanProblem } from './build';
+import { findInternalUrls, findPrivateKeys } from '../analysis/signals';
+import { buildReport, type ScanProblem, type SignalFinding } from './build';
 import type { ResolvedScanOptions } from './options';
 
 /** Extensions whose files may carry a `sourceMappingURL` comment, with their comment syntax. */
@@ -63,6 +64,7 @@ interface Context {
   missing: MissingMap[];
   remote: RemoteMap[];
   problems: ScanProblem[];
+  signals: SignalFinding[];
   filesScanned: number;
   bytesScanned: number;
   filesTotal: number;
@@ -84,6 +86,7 @@ export function scanInput(input: ScanInput, target: ReportTarget, options: Resol
     missing: [],
     remote: [],
     problems: [],
+    signals: [],
     filesScanned: 0,
     bytesScanned: 0,
     filesTotal: 0,
@@ -111,6 +114,7 @@ export function scanInput(input: ScanInput, target: ReportTarget, options: Resol
     filesScanned: ctx.filesScanned,
     bytesScanned: ctx.bytesScanned,
     archives: { total: ctx.budget.archives, entries: ctx.budget.entries, inflatedBytes: ctx.budget.inflated },
+    signals: ctx.signals,
   });
   return report;
 }
@@ -196,6 +200,7 @@ function scanLayer(ctx: Context, vfs: Vfs, prefix: string, depth: number, orphan
     m.entry.generatedFiles = generatedFiles.map((g) => prefix + g);
     m.entry.orphan = kind === 'external' && generatedFiles.length === 0 && orphans;
     ctx.measured.push(m.entry);
+    ctx.signals.push(...detectSignals(m.entry, m.contents, ctx.options));
     ctx.hooks.onMap?.(m.entry, m.contents);
   };
   const link = (path: string, url: string): void => {
@@ -256,6 +261,61 @@ function scanLayer(ctx: Context, vfs: Vfs, prefix: string, depth: number, orphan
     const bytes = read(path);
     if (bytes !== null) record(path, 'external', bytes, references.get(path) ?? []);
   }
+}
+
+/** Leak signals in one map's recovered sources (first-party), and the caller's detectors (every file). */
+export function detectSignals(
+  entry: MapEntry,
+  contents: readonly (string | null)[],
+  options: Pick<ResolvedScanOptions, 'signals' | 'detectors'>,
+): SignalFinding[] {
+  const { signals, detectors } = options;
+  const found: SignalFinding[] = [];
+  let commentLines = 0;
+  let firstPartyLines = 0;
+  for (const file of entry.files) {
+    const content = contents[file.index] ?? null;
+    if (content === null) continue;
+    const at = (line: number, column: number) => ({ path: entry.path, source: file.source ?? `#${file.index}`, line, column });
+    if (signals && !file.thirdParty) {
+      commentLines += file.commentLines ?? 0;
+      firstPartyLines += file.lines;
+      for (const key of findPrivateKeys(content)) {
+        found.push({ code: 'PRIVATE_KEY_IN_SOURCE', location: at(key.line, key.column), args: { kind: key.kind, line: key.line } });
+      }
+      for (const url of findInternalUrls(content)) {
+        found.push({
+          code: 'INTERNAL_URL_IN_SOURCE',
+          location: at(url.line, url.column),
+          args: { host: url.host, url: url.url.slice(0, 200), occurrences: url.occurrences, line: url.line },
+        });
+      }
+    }
+    for (const detector of detectors) {
+      let matches;
+      try {
+        matches = detector.detect({ map: entry.path, source: file.source, path: file.path, content, thirdParty: file.thirdParty });
+      } catch (error) {
+        matches = [{ line: 1, column: 0, severity: 'low' as const, message: `the detector failed: ${error instanceof Error ? error.message : String(error)}`, rule: 'detector-error' }];
+      }
+      for (const match of matches) {
+        found.push({
+          code: 'DETECTOR_MATCH',
+          severity: match.severity,
+          location: at(match.line, match.column),
+          args: { detector: detector.name, rule: match.rule ?? null, message: match.message, line: match.line },
+        });
+      }
+    }
+  }
+  if (signals && commentLines > 0) {
+    found.push({
+      code: 'COMMENTS_EXPOSED',
+      location: { path: entry.path },
+      args: { commentLines, lines: firstPartyLines, percent: Math.round((commentLines / firstPartyLines) * 1000) / 10 },
+    });
+  }
+  return found;
 }
 
 /** Opens a file as a nested archive when its head says it is one. */

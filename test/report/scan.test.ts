@@ -30,7 +30,12 @@ const BASIC_FILES = [
   { index: 2, source: 'node_modules/left-pad/index.js', path: 'node_modules/left-pad/index.js', hasContent: true, lines: 3, bytes: 68, mappedLines: 3, thirdParty: true, ignoreListed: true, absolutePath: false, homeDirectory: false },
   { index: 3, source: 'src/empty.ts', path: 'src/empty.ts', hasContent: true, lines: 0, bytes: 0, mappedLines: 0, thirdParty: false, ignoreListed: false, absolutePath: false, homeDirectory: false },
   { index: 4, source: '/home/alice/work/secret.ts', path: '/home/alice/work/secret.ts', hasContent: false, lines: 0, bytes: 0, mappedLines: 0, thirdParty: false, ignoreListed: false, absolutePath: true, homeDirectory: true },
-].map((f) => ({ ...f, sha256: f.hasContent ? sha(basicMap.sourcesContent[f.index]!) : null }));
+].map((f) => ({
+  ...f,
+  sha256: f.hasContent ? sha(basicMap.sourcesContent[f.index]!) : null,
+  // First-party comment-only lines: app.ts opens with one comment line; the rest have none; third-party and absent: null.
+  commentLines: [1, 0, null, 0, null][f.index]!,
+}));
 const BASIC_SOURCES = { total: 5, withContent: 4, withoutContent: 1, firstParty: 4, thirdParty: 1, ignoreListed: 1, absolutePaths: 1 };
 const BASIC_CONTENT = {
   lines: 15,
@@ -73,7 +78,8 @@ describe('one map, every representation, the same figures', () => {
       expect(report.summary.content).toEqual(BASIC_CONTENT);
       expect(report.summary.exposure).toBe('first-party-source');
       expect(report.summary.severity).toBe('critical');
-      expect(report.findings.map((f) => f.code)).toEqual(['FIRST_PARTY_SOURCE_EXPOSED', 'ABSOLUTE_SOURCE_PATHS']);
+      expect(report.findings.map((f) => f.code)).toEqual(['FIRST_PARTY_SOURCE_EXPOSED', 'ABSOLUTE_SOURCE_PATHS', 'COMMENTS_EXPOSED']);
+      expect(report.findings[2]!.args).toEqual({ commentLines: 1, lines: 12, percent: 8.3 });
       expect(report.findings[0]!.args).toEqual({ files: 3, lines: 12, bytes: 263 });
       expect(report.findings[1]!.args).toEqual({ count: 1, homeDirectories: 1, example: '/home/alice/work/secret.ts' });
     });
