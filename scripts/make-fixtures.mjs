@@ -16,7 +16,7 @@ import { tar } from './lib/tar-writer.mjs';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const outArg = process.argv.indexOf('--out');
 const out = outArg === -1 ? join(root, 'fixtures') : resolve(process.argv[outArg + 1]);
-const generated = ['demo', 'basic', 'discovery', 'index-map', 'packages', 'archives'];
+const generated = ['demo', 'basic', 'discovery', 'index-map', 'packages', 'archives', 'chunks', 'leaks', 'releases'];
 
 const write = (path, data) => {
   const file = join(out, path);
@@ -278,6 +278,64 @@ const demoMap = readFileSync(join(out, 'demo/cli.js.map'));
   ]);
   broken[1024 + 148] ^= 1; // the second header's checksum
   write('archives/bad-checksum.tar', broken);
+}
+
+// ---------------------------------------------------------------------------------------------
+// chunks/: a bundle split into chunks whose maps repeat sources. By construction (lines):
+//   src/a.ts 3, src/b.ts 2, src/shared.ts 4 (in app and b), src/shared.ts 5 (another version, in c),
+//   node_modules/lib/index.js 2 (in app and b). Sums over maps: 3+4+2 + 2+4+2 + 5 = 22 lines;
+//   distinct (path, sha256): a 3, b 2, shared 4, shared' 5, lib 2 = 16 lines, 5 files, 4 first-party (14 lines).
+{
+  const shared = 'export const shared = 1;\n// used by every chunk\nexport const twice = 2;\nexport const thrice = 3;\n';
+  const sharedV2 = `${shared}export const added = 4;\n`;
+  const lib = 'module.exports = 1;\nmodule.exports.two = 2;\n';
+  const chunk = (name, sources) =>
+    json({ version: 3, file: name, sources: sources.map(([s]) => s), sourcesContent: sources.map(([, c]) => c), names: [], mappings: 'AAAA' });
+  write('chunks/dist/app.js', 'app();\n//# sourceMappingURL=app.js.map\n');
+  write('chunks/dist/app.js.map', chunk('app.js', [['../src/a.ts', 'const a = 1;\nconst b = 2;\nexport { a, b };\n'], ['../src/shared.ts', shared], ['../node_modules/lib/index.js', lib]]));
+  write('chunks/dist/chunks/b.js', 'b();\n//# sourceMappingURL=b.js.map\n');
+  write('chunks/dist/chunks/b.js.map', chunk('b.js', [['../../src/b.ts', 'export const b = 2;\nexport default b;\n'], ['../../src/shared.ts', shared], ['../../node_modules/lib/index.js', lib]]));
+  write('chunks/dist/chunks/c.js', 'c();\n//# sourceMappingURL=c.js.map\n');
+  write('chunks/dist/chunks/c.js.map', chunk('c.js', [['../../src/shared.ts', sharedV2]]));
+}
+
+// ---------------------------------------------------------------------------------------------
+// leaks/: planted test secrets and signals at known lines of first-party source (all fake, made to match the
+// detectors' formats): config.ts line 4 a GitHub token, line 7 a Slack token, line 10 a private key header,
+// line 15 an internal URL; vendor code with a token that must not be reported (third-party).
+{
+  const ghp = `ghp_${'FAKE0TOKEN0FOR0SOURCEMAP0FORENSICS'.padEnd(36, '0')}`;
+  const slack = ['xoxb', '123456789012', '1234567890123', 'FakeTokenForTests00000000'].join('-');
+  const config = [
+    '// Configuration of the internal build.',
+    '// NOTE: rotate these before launch.',
+    'export const settings = {',
+    `  githubToken: '${ghp}',`,
+    '  retries: 3,',
+    '  // the bot that posts deploy notices',
+    `  slackToken: '${slack}',`,
+    '};',
+    'export const signingKey = `',
+    '-----BEGIN RSA PRIVATE KEY-----',
+    'RkFLRSBLRVkgRk9SIFRFU1RTIE9OTFkgLSBOT1QgQSBSRUFMIEtFWQ==',
+    '-----END RSA PRIVATE KEY-----',
+    '`;',
+    '/* where the admin console lives */',
+    "export const admin = 'http://10.0.12.7:8080/admin';",
+    '',
+  ].join('\n');
+  const vendor = `module.exports = { token: '${ghp}' };\n`;
+  write('leaks/app.js', 'app();\n//# sourceMappingURL=app.js.map\n');
+  write('leaks/app.js.map', json({ version: 3, file: 'app.js', sources: ['src/config.ts', 'node_modules/vendor/index.js'], sourcesContent: [config, vendor], names: [], mappings: 'AAAA' }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// releases/: two releases of one package, for diffs. v1 -> v2: src/a.ts changed (3 -> 4 lines), src/b.ts removed,
+// src/c.ts added, src/same.ts unchanged.
+{
+  const release = (name, sources) => json({ version: 3, file: 'cli.js', sources: Object.keys(sources), sourcesContent: Object.values(sources), names: [], mappings: 'AAAA' });
+  write('releases/v1/cli.js.map', release('v1', { 'src/a.ts': 'a1\na2\na3\n', 'src/b.ts': 'b1\n', 'src/same.ts': 's\n' }));
+  write('releases/v2/cli.js.map', release('v2', { 'src/a.ts': 'a1\na2\na3\na4\n', 'src/c.ts': 'c1\nc2\n', 'src/same.ts': 's\n' }));
 }
 
 console.log(`fixtures written to ${out}`);

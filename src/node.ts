@@ -10,8 +10,10 @@ import { directoryVfs, openNodeTarget } from './input/node-vfs';
 import { listPublishable, restrictVfs } from './input/publishable';
 import { Extractor, type ExtractionManifest, type ExtractOptions } from './reconstruct/extract';
 import type { FetchLike } from './remote/fetch';
-import { scanNpmPackage } from './remote/npm';
-import { scanUrl } from './remote/site';
+import { scanNpmPackage as scanNpmPackageWith, type NpmScanOptions } from './remote/npm';
+import { scanUrl as scanUrlWith, type UrlScanOptions } from './remote/site';
+import { withFindings } from './report/build';
+import { collectCandidates, findSecrets } from './signals/secrets';
 import { resolveScanOptions, type ScanOptions } from './report/options';
 import { scanOpened, scanSync as scanMemorySync } from './report/api';
 import type { ReferenceHooks } from './report/scan';
@@ -29,9 +31,42 @@ export function scanSync(target: ScanTarget, options?: ScanOptions): ExposureRep
   return scanOpened(openNodeTarget(target), options);
 }
 
-/** Async twin of {@link scanSync}. */
+/**
+ * Scans like {@link scanSync} and, unless `signals: false`, also checks recovered first-party source for secrets with
+ * secretlint's recommended rules (`SECRET_IN_SOURCE` findings), which only the async functions do.
+ */
 export async function scan(target: ScanTarget, options?: ScanOptions): Promise<ExposureReport> {
-  return scanSync(target, options);
+  return withSecrets(options, {}, (hooks) =>
+    scanOpened(typeof target === 'string' ? openNodeTarget(target) : openMemoryTarget(target), options, [], hooks),
+  );
+}
+
+/** Runs a scan with a hook that keeps first-party contents, then adds secretlint's findings to its report. */
+async function withSecrets(
+  options: unknown,
+  hooks: ReferenceHooks,
+  run: (hooks: ReferenceHooks) => ExposureReport | Promise<ExposureReport>,
+): Promise<ExposureReport> {
+  if ((options as ScanOptions | undefined)?.signals === false) return run(hooks);
+  const collector = collectCandidates();
+  const report = await run({
+    ...hooks,
+    onMap(entry, contents) {
+      hooks.onMap?.(entry, contents);
+      collector.onMap(entry, contents);
+    },
+  });
+  return withFindings(report, await findSecrets(collector.candidates));
+}
+
+/** Registry packages (see `scanNpmPackage` in the README), with secret detection. */
+export async function scanNpmPackage(spec: string, options?: NpmScanOptions): Promise<ExposureReport> {
+  return withSecrets(options, {}, (hooks) => scanNpmPackageWith(spec, options, hooks));
+}
+
+/** Live sites (see `scanUrl` in the README), with secret detection. */
+export async function scanUrl(url: string, options?: UrlScanOptions): Promise<ExposureReport> {
+  return withSecrets(options, {}, (hooks) => scanUrlWith(url, options, hooks));
 }
 
 /**
@@ -39,7 +74,11 @@ export async function scan(target: ScanTarget, options?: ScanOptions): Promise<E
  * and npm's always-included and always-excluded files, by npm's own npm-packlist). The release gate: a map that
  * would ship is found here; one that stays home is not counted. No lifecycle script is run.
  */
-export async function scanPackage(dir: string, options?: ScanOptions, hooks: ReferenceHooks = {}): Promise<ExposureReport> {
+export async function scanPackage(dir: string, options?: ScanOptions): Promise<ExposureReport> {
+  return withSecrets(options, {}, (hooks) => scanPackageWith(dir, options, hooks));
+}
+
+async function scanPackageWith(dir: string, options: ScanOptions | undefined, hooks: ReferenceHooks): Promise<ExposureReport> {
   resolveScanOptions(options, true);
   let isDirectory = false;
   try {
@@ -80,19 +119,13 @@ export async function extractSources(
   // Check the scan options before anything is created on disk.
   resolveScanOptions(scanOptions, true, ['registry', 'fetch', 'maxRequests']);
   const extractor = new Extractor(outDir, { force, maxWriteBytes });
-  const hooks = extractor.hooks;
-  let report: ExposureReport;
-  if (kind === 'package' || (publishable === true && typeof source === 'string')) {
-    report = await scanPackage(source as string, scanOptions, hooks);
-  } else if (typeof source === 'string' && (kind === 'npm' || source.startsWith('npm:'))) {
-    report = await scanNpmPackage(source, scanOptions, hooks);
-  } else if (typeof source === 'string' && (kind === 'url' || /^https?:\/\//i.test(source))) {
-    report = await scanUrl(source, scanOptions, hooks);
-  } else if (typeof source === 'string') {
-    report = scanOpened(openNodeTarget(source), scanOptions, [], hooks);
-  } else {
-    report = scanOpened(openMemoryTarget(source), scanOptions, [], hooks);
-  }
+  const report = await withSecrets(scanOptions, extractor.hooks, (hooks) => {
+    if (kind === 'package' || (publishable === true && typeof source === 'string')) return scanPackageWith(source as string, scanOptions, hooks);
+    if (typeof source === 'string' && (kind === 'npm' || source.startsWith('npm:'))) return scanNpmPackageWith(source, scanOptions, hooks);
+    if (typeof source === 'string' && (kind === 'url' || /^https?:\/\//i.test(source))) return scanUrlWith(source, scanOptions, hooks);
+    if (typeof source === 'string') return scanOpened(openNodeTarget(source), scanOptions, [], hooks);
+    return scanOpened(openMemoryTarget(source), scanOptions, [], hooks);
+  });
   return { report, manifest: extractor.finish(report) };
 }
 
@@ -100,10 +133,9 @@ function isReport(value: unknown): value is ExposureReport {
   return value !== null && typeof value === 'object' && 'schemaVersion' in value && 'target' in value && 'summary' in value;
 }
 
-export { scanNpmPackage, parseNpmSpec } from './remote/npm';
+export { parseNpmSpec } from './remote/npm';
 export type { ExtractionManifest, ExtractOptions, SkippedSource, SkipReason, WrittenSource } from './reconstruct/extract';
 export type { PathNote } from './reconstruct/sanitize';
 export type { NpmScanOptions, NpmSpec } from './remote/npm';
-export { scanUrl } from './remote/site';
 export type { UrlScanOptions } from './remote/site';
 export type { FetchLike, FetchResponse } from './remote/fetch';

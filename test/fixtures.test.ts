@@ -50,7 +50,7 @@ describe('scripts/make-fixtures.mjs', () => {
   it('regenerates exactly the committed fixtures', () => {
     const out = join(temp, 'out');
     execFileSync(process.execPath, [join(root, 'scripts/make-fixtures.mjs'), '--out', out], { cwd: root, stdio: 'pipe' });
-    for (const dir of ['demo', 'basic', 'discovery', 'index-map', 'packages', 'archives']) {
+    for (const dir of ['demo', 'basic', 'discovery', 'index-map', 'packages', 'archives', 'chunks', 'leaks', 'releases']) {
       const fresh = tree(join(out, dir));
       const committed = tree(join(root, 'fixtures', dir));
       expect([...fresh.keys()].sort()).toEqual([...committed.keys()].sort());

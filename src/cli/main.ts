@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { reaches, SEVERITIES } from '../findings';
-import { extractSources, formatJson, formatMarkdown, formatText, isForensicsError, scanNpmPackage, scanPackage, scanSync, scanUrl, VERSION } from '../node';
+import { extractSources, formatJson, formatMarkdown, formatText, isForensicsError, scanNpmPackage, scan, scanPackage, scanUrl, VERSION } from '../node';
 import type { ExposureReport, ScanOptions, ScanProgress, Severity } from '../node';
 
 const USAGE = `Usage: sourcemap-forensics scan <target...> [options]
@@ -27,6 +27,7 @@ Options:
   --max-map-bytes N      bytes of one map; larger maps are reported, not parsed (default 268435456)
   --max-sources N        sources of one map; maps with more are reported, not measured (default 100000)
   --max-requests N       HTTP requests allowed per site target (default 100)
+  --no-signals           skip leak signals (secrets, private keys, internal URLs, comments) in recovered source
   --quiet                print nothing on standard output and no progress (errors still go to stderr)
   -h, --help             show this help
   -v, --version          print the version
@@ -60,6 +61,7 @@ async function main(argv: readonly string[]): Promise<number> {
         'fail-on': { type: 'string' },
         quiet: { type: 'boolean' },
         publishable: { type: 'boolean' },
+        'no-signals': { type: 'boolean' },
         extract: { type: 'string' },
         force: { type: 'boolean' },
         registry: { type: 'string' },
@@ -97,7 +99,7 @@ async function main(argv: readonly string[]): Promise<number> {
     if (failOn !== undefined && !(SEVERITIES as readonly string[]).includes(failOn)) {
       throw new UsageError(`--fail-on must be one of critical, high, medium, low, info; got ${JSON.stringify(failOn)}`);
     }
-    const limits: ScanOptions = {};
+    const limits: ScanOptions = values['no-signals'] ? { signals: false } : {};
     for (const [flag, key] of Object.entries(NUMERIC)) {
       const value = values[flag as keyof typeof NUMERIC];
       if (value !== undefined) limits[key] = count(flag, value);
@@ -164,7 +166,7 @@ async function scanTarget(target: string, o: RunOptions, options: ScanOptions): 
   if (o.publishable) return scanPackage(target, options);
   if (target.startsWith('npm:')) return scanNpmPackage(target, o.registry === undefined ? options : { ...options, registry: o.registry });
   if (/^https?:\/\//i.test(target)) return scanUrl(target, o.maxRequests === undefined ? options : { ...options, maxRequests: o.maxRequests });
-  return scanSync(target, options);
+  return scan(target, options);
 }
 
 async function run(targets: string[], o: RunOptions): Promise<number> {

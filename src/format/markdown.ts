@@ -59,7 +59,7 @@ function section(report: ExposureReport, options: MarkdownOptions): string {
   out.push(`**${VERDICT[s.exposure]} (${s.severity === 'none' ? 'no findings' : `highest severity: ${s.severity}`}).**`, '');
   const format = report.target.format === undefined ? '' : `, ${report.target.format}`;
   const memory = report.target.inMemory === true ? ', in memory' : '';
-  out.push(`Target: ${code(report.target.name)} (${report.target.kind}${format}${memory})`, '');
+  out.push(`Target: ${code(report.target.name)} (${inline(report.target.kind)}${inline(format)}${memory})`, '');
 
   out.push('## Headline numbers', '');
   const m = s.maps;
@@ -182,7 +182,7 @@ function section(report: ExposureReport, options: MarkdownOptions): string {
     out.push(
       ...table(
         ['Severity', 'Code', 'Where', 'Message'],
-        signals.map((f) => [f.severity, f.code, cellCode(where(f)), cell(signalMessage(f))]),
+        signals.map((f) => [cell(f.severity), cell(f.code), cellCode(where(f)), cell(signalMessage(f))]),
         'llll',
       ),
       '',
@@ -196,7 +196,7 @@ function section(report: ExposureReport, options: MarkdownOptions): string {
     out.push(
       ...table(
         ['Severity', 'Code', 'Location', 'Message'],
-        report.findings.map((f) => [f.severity, f.code, location(f), cell(f.message)]),
+        report.findings.map((f) => [cell(f.severity), cell(f.code), location(f), cell(f.message)]),
         'llll',
       ),
       '',

@@ -163,10 +163,13 @@ export function sortFindings(findings: Finding[]): void {
   );
 }
 
-/** A report with more findings (secrets found after the scan): sorted again, severity recomputed. */
-export function withFindings(report: ExposureReport, extra: readonly Finding[]): ExposureReport {
+/** A report with more signal findings (secrets found after the scan): sorted again, severity recomputed. */
+export function withFindings(report: ExposureReport, extra: readonly SignalFinding[]): ExposureReport {
   if (extra.length === 0) return report;
-  const findings = [...report.findings, ...extra];
+  const findings = [
+    ...report.findings,
+    ...extra.map((s) => ({ code: s.code, severity: s.severity ?? FINDING_SEVERITY[s.code], message: renderFindingMessage(s.code, s.args), location: s.location, args: s.args })),
+  ];
   sortFindings(findings);
   return { ...report, summary: { ...report.summary, severity: highest(findings) }, findings };
 }
