@@ -22,7 +22,9 @@ export type ErrorCode =
   /** The extraction folder exists and is not empty (pass `force`). */
   | 'OUTPUT_NOT_EMPTY'
   /** The extraction folder cannot be created or written, or is not a plain folder (a link, a file). */
-  | 'OUTPUT_UNWRITABLE';
+  | 'OUTPUT_UNWRITABLE'
+  /** `assertNoExposure`: the target breaks the policy; `violations` lists each offending map and file. */
+  | 'POLICY_VIOLATION';
 
 /** A problem the caller must fix; `code` is stable, `message` names the offending value. */
 export class ForensicsError extends Error {
@@ -30,16 +32,20 @@ export class ForensicsError extends Error {
   readonly code: ErrorCode;
   /** Validation diagnostics, for `INVALID_SOURCE_MAP`. */
   readonly diagnostics: readonly import('./map/diagnostics').Diagnostic[];
+  /** Each offending map and file, for `POLICY_VIOLATION`. */
+  readonly violations: readonly import('./report/policy').PolicyViolation[];
 
   constructor(
     code: ErrorCode,
     message: string,
     diagnostics: readonly import('./map/diagnostics').Diagnostic[] = [],
+    violations: readonly import('./report/policy').PolicyViolation[] = [],
   ) {
     super(`[sourcemap-forensics] ${message}`);
     this.name = 'ForensicsError';
     this.code = code;
     this.diagnostics = diagnostics;
+    this.violations = violations;
   }
 }
 

@@ -13,6 +13,7 @@ import type { FetchLike } from './remote/fetch';
 import { scanNpmPackage as scanNpmPackageWith, type NpmScanOptions } from './remote/npm';
 import { scanUrl as scanUrlWith, type UrlScanOptions } from './remote/site';
 import { withFindings } from './report/build';
+import { checkPolicy, evaluatePolicy, type ExposurePolicy } from './report/policy';
 import { collectCandidates, findSecrets } from './signals/secrets';
 import { resolveScanOptions, type ScanOptions } from './report/options';
 import { scanOpened, scanSync as scanMemorySync } from './report/api';
@@ -127,6 +128,33 @@ export async function extractSources(
     return scanOpened(openMemoryTarget(source), scanOptions, [], hooks);
   });
   return { report, manifest: extractor.finish(report) };
+}
+
+/**
+ * The build gate: scans `target` (anything `scan` takes, or `npm:`/`https://`, or a package directory with
+ * `publishable`) and resolves to the report when it keeps to `policy`; rejects with `ForensicsError`
+ * `POLICY_VIOLATION`, whose `violations` list each offending map and file, when it does not.
+ */
+export async function assertNoExposure(
+  target: ScanTarget,
+  policy: ExposurePolicy,
+  options: ScanOptions & { publishable?: boolean; registry?: string; fetch?: FetchLike; maxRequests?: number } = {},
+): Promise<ExposureReport> {
+  checkPolicy(policy);
+  const { publishable, registry, fetch, maxRequests, ...scanOptions } = options ?? {};
+  // Each kind of target takes only its own extra options (unknown options are errors everywhere).
+  const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+  let report: ExposureReport;
+  if (publishable === true && typeof target === 'string') report = await scanPackage(target, scanOptions);
+  else if (typeof target === 'string' && target.startsWith('npm:')) report = await scanNpmPackage(target, { ...scanOptions, ...defined({ registry, fetch }) });
+  else if (typeof target === 'string' && /^https?:\/\//i.test(target)) report = await scanUrl(target, { ...scanOptions, ...defined({ fetch, maxRequests }) });
+  else report = await scan(target, scanOptions);
+  const violations = evaluatePolicy(report, policy);
+  if (violations.length > 0) {
+    const files = new Set(violations.map((v) => v.file ?? v.map)).size;
+    throw new ForensicsError('POLICY_VIOLATION', `${report.target.name} breaks the exposure policy: ${violations.length} violations over ${files} files or maps`, [], violations);
+  }
+  return report;
 }
 
 function isReport(value: unknown): value is ExposureReport {

@@ -57,9 +57,9 @@ function section(report: ExposureReport, options: MarkdownOptions): string {
 
   out.push(`# Source map exposure: ${inline(report.target.name)}`, '');
   out.push(`**${VERDICT[s.exposure]} (${s.severity === 'none' ? 'no findings' : `highest severity: ${s.severity}`}).**`, '');
-  const format = report.target.format === undefined ? '' : `, ${report.target.format}`;
+  const format = report.target.format ?? '';
   const memory = report.target.inMemory === true ? ', in memory' : '';
-  out.push(`Target: ${code(report.target.name)} (${inline(report.target.kind)}${inline(format)}${memory})`, '');
+  out.push(`Target: ${code(report.target.name)} (${word(report.target.kind)}${format === '' ? '' : `, ${word(format)}`}${memory})`, '');
 
   out.push('## Headline numbers', '');
   const m = s.maps;
@@ -182,7 +182,7 @@ function section(report: ExposureReport, options: MarkdownOptions): string {
     out.push(
       ...table(
         ['Severity', 'Code', 'Where', 'Message'],
-        signals.map((f) => [cell(f.severity), cell(f.code), cellCode(where(f)), cell(signalMessage(f))]),
+        signals.map((f) => [word(f.severity), word(f.code), cellCode(where(f)), cell(signalMessage(f))]),
         'llll',
       ),
       '',
@@ -196,7 +196,7 @@ function section(report: ExposureReport, options: MarkdownOptions): string {
     out.push(
       ...table(
         ['Severity', 'Code', 'Location', 'Message'],
-        report.findings.map((f) => [cell(f.severity), cell(f.code), location(f), cell(f.message)]),
+        report.findings.map((f) => [word(f.severity), word(f.code), location(f), cell(f.message)]),
         'llll',
       ),
       '',
@@ -342,6 +342,14 @@ function cell(text: string): string {
     .split(/\r\n|\r|\n/)
     .map((line) => inline(line))
     .join('<br>');
+}
+
+/**
+ * A keyword of the report (severity, code, kind) as it is when it is one (`FIRST_PARTY_SOURCE_EXPOSED` needs no
+ * escape: underscores inside a word are not emphasis), escaped like prose when a hand-made report holds anything else.
+ */
+function word(text: string): string {
+  return /^[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?$/.test(text) ? text : cell(text);
 }
 
 /** A code span that holds `text` whatever it contains: a fence longer than its longest backtick run. */

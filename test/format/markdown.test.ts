@@ -311,6 +311,11 @@ describe('formatMarkdown: secrets', () => {
   it('never prints a secret found in recovered source', async () => {
     const report = await scan({ name: 'app.js.map', bytes: mapText });
     const md = formatMarkdown(report);
+    // The scan does find them (secretlint for the secret, the private-key signal for the key)...
+    const signals = sectionOf(md, 'Leak signals').map((row) => cells(row).slice(0, 3).join(' '));
+    expect(signals).toContain('critical PRIVATE_KEY_IN_SOURCE `src/deploy.ts:4`');
+    expect(signals).toContain('critical SECRET_IN_SOURCE `src/deploy.ts:3`');
+    // ...and the Markdown names where, never what.
     for (const value of [AWS, SECRET, KEY]) expect(md).not.toContain(value);
     expectWellFormedTables(md);
   });
