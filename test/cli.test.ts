@@ -76,7 +76,9 @@ describe('sourcemap-forensics scan', () => {
     [[], 'missing command'],
     [['scan'], 'scan needs at least one target'],
     [['list', 'x'], 'unknown command "list"'],
-    [['scan', 'fixtures/demo', '--format', 'xml'], '--format must be text or json'],
+    [['scan', 'fixtures/demo', '--format', 'xml'], '--format must be text, json, markdown or sarif'],
+    [['diff', 'fixtures/demo'], 'diff takes two report files'],
+    [['scan', 'fixtures/demo', '--policy', 'no-such-policy.json'], 'cannot read --policy "no-such-policy.json"'],
     [['scan', 'fixtures/demo', '--fail-on', 'severe'], '--fail-on must be one of'],
     [['scan', 'fixtures/demo', '--colour'], "Unknown option '--colour'"],
   ])('usage error %j exits 2 with one line naming the problem', (args, message) => {
@@ -124,6 +126,37 @@ describe('sourcemap-forensics scan', () => {
     const r = run('scan', 'fixtures/archives/deep.zip', '--max-depth', '1', '--format', 'json');
     expect(JSON.parse(r.stdout).maps.map((m: { path: string }) => m.path)).toEqual(['level1.js.map']);
     expect(run('scan', 'fixtures/archives/deep.zip', '--max-depth', 'x').stderr).toContain('--max-depth must be a whole number, got "x"');
+  });
+
+  it('diffs two reports: text and JSON', () => {
+    const v1 = join(temp, 'v1.json');
+    const v2 = join(temp, 'v2.json');
+    expect(run('scan', 'fixtures/releases/v1', '--format', 'json', '--output', v1).code).toBe(0);
+    expect(run('scan', 'fixtures/releases/v2', '--format', 'json', '--output', v2).code).toBe(0);
+    const text = run('diff', v1, v2);
+    expect(text.code).toBe(0);
+    expect(text.stdout.split('\n').slice(1, 5)).toEqual([
+      '1 added (2 lines, 2 first-party), 1 removed (1 lines), 1 changed, 1 unchanged',
+      '  + src/c.ts  (2 lines, first-party)',
+      '  - src/b.ts  (1 lines)',
+      '  ~ src/a.ts  (3 -> 4 lines)',
+    ]);
+    expect(JSON.parse(run('diff', v1, v2, '--format', 'json').stdout).summary).toMatchObject({ added: 1, removed: 1, changed: 1 });
+  });
+
+  it('gates on a policy file: exit 1 with each violation on stderr, 0 when allowed', () => {
+    const strict = join(temp, 'strict.json');
+    const open = join(temp, 'open.json');
+    writeFileSync(strict, JSON.stringify({ maxFirstPartyFiles: 3 }));
+    writeFileSync(open, JSON.stringify({ allowPaths: ['src/**'] }));
+    const r = run('scan', 'fixtures/chunks', '--policy', strict, '--quiet');
+    expect(r.code).toBe(1);
+    expect(r.stderr.split('\n')[1]).toBe(
+      '  first-party-content  dist/app.js.map  src/a.ts: src/a.ts (3 lines) is exposed by dist/app.js.map; 4 first-party files are exposed, the policy allows 3.',
+    );
+    expect(run('scan', 'fixtures/chunks', '--policy', open, '--quiet')).toEqual({ code: 0, stdout: '', stderr: '' });
+    writeFileSync(open, JSON.stringify({ allowPath: [] }));
+    expect(run('scan', 'fixtures/chunks', '--policy', open).stderr).toContain('unknown policy key "allowPath"');
   });
 
   it('says CLEAN for a target without maps', () => {

@@ -1,10 +1,11 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { reaches, SEVERITIES } from '../findings';
-import { extractSources, formatJson, formatMarkdown, formatText, isForensicsError, scanNpmPackage, scan, scanPackage, scanUrl, VERSION } from '../node';
-import type { ExposureReport, ScanOptions, ScanProgress, Severity } from '../node';
+import { VERSION, checkPolicy, diffReports, evaluatePolicy, extractSources, formatDiffText, formatJson, formatMarkdown, formatSarif, formatText, isForensicsError, scan, scanNpmPackage, scanPackage, scanUrl } from '../node';
+import type { ExposurePolicy, ExposureReport, ScanOptions, ScanProgress, Severity } from '../node';
 
 const USAGE = `Usage: sourcemap-forensics scan <target...> [options]
+       sourcemap-forensics diff <old-report.json> <new-report.json> [--format text|json] [--output FILE]
 
 Measure how much original source each target exposes through its source maps. A target is a source
 map, a generated file, an archive (.tgz .tar .zip .vsix .jar .xpi .whl .crx, told by content), a
@@ -13,8 +14,10 @@ directory, npm:<name>@<version> (a registry package), or an http(s):// page or s
 Options:
   --format text|json     output format (default: text); json with several targets is an array
   --format markdown      a Markdown report for a ticket; several targets are separated by ---
+  --format sarif         a SARIF 2.1.0 log (GitHub code scanning); one run per target
   --output FILE          write the output to FILE instead of standard output
   --fail-on LEVEL        exit 1 when a finding is LEVEL or worse: critical|high|medium|low
+  --policy FILE          exit 1 when a target breaks the exposure policy in FILE (JSON; see the README)
   --publishable          scan only the files \`npm pack\` would publish from each target directory
   --extract DIR          write every recoverable source under DIR, with DIR/manifest.json (one target)
   --force                let --extract write into a folder that is not empty
@@ -61,6 +64,7 @@ async function main(argv: readonly string[]): Promise<number> {
         'fail-on': { type: 'string' },
         quiet: { type: 'boolean' },
         publishable: { type: 'boolean' },
+        policy: { type: 'string' },
         'no-signals': { type: 'boolean' },
         extract: { type: 'string' },
         force: { type: 'boolean' },
@@ -91,10 +95,13 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   try {
     const [command, ...targets] = positionals;
-    if (command !== 'scan') throw new UsageError(command === undefined ? 'missing command: use "scan <target...>"' : `unknown command ${JSON.stringify(command)}: use "scan <target...>"`);
+    if (command === 'diff') return diff(targets, values.format ?? 'text', values.output);
+    if (command !== 'scan') {
+      throw new UsageError(command === undefined ? 'missing command: use "scan <target...>"' : `unknown command ${JSON.stringify(command)}: use "scan <target...>" or "diff <old> <new>"`);
+    }
     if (targets.length === 0) throw new UsageError('scan needs at least one target');
     const format = values.format ?? 'text';
-    if (format !== 'text' && format !== 'json' && format !== 'markdown') throw new UsageError(`--format must be text, json or markdown, got ${JSON.stringify(format)}`);
+    if (format !== 'text' && format !== 'json' && format !== 'markdown' && format !== 'sarif') throw new UsageError(`--format must be text, json, markdown or sarif, got ${JSON.stringify(format)}`);
     const failOn = values['fail-on'];
     if (failOn !== undefined && !(SEVERITIES as readonly string[]).includes(failOn)) {
       throw new UsageError(`--fail-on must be one of critical, high, medium, low, info; got ${JSON.stringify(failOn)}`);
@@ -107,7 +114,9 @@ async function main(argv: readonly string[]): Promise<number> {
     const maxRequests = values['max-requests'] === undefined ? undefined : count('max-requests', values['max-requests']);
     if (values.extract !== undefined && targets.length !== 1) throw new UsageError('--extract takes exactly one target');
     if (values.force && values.extract === undefined) throw new UsageError('--force only applies to --extract');
+    const policy = values.policy === undefined ? undefined : readPolicy(values.policy);
     return await run(targets, {
+      policy,
       format,
       output: values.output,
       failOn: failOn as Severity | undefined,
@@ -131,8 +140,51 @@ function count(flag: string, value: string): number {
   return Number(value);
 }
 
+/** Reads and checks a policy file; a bad one is a usage error naming it. */
+function readPolicy(file: string): ExposurePolicy {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read --policy ${JSON.stringify(file)}: ${(error as Error).message}`);
+  }
+  try {
+    return checkPolicy(JSON.parse(text));
+  } catch (error) {
+    throw new UsageError(`--policy ${JSON.stringify(file)}: ${(error as Error).message.replace(/^\[sourcemap-forensics\] /, '')}`);
+  }
+}
+
+/** `diff old.json new.json`: what became exposed, what stopped, what changed. */
+function diff(files: string[], format: string, output: string | undefined): number {
+  if (files.length !== 2) throw new UsageError('diff takes two report files: diff <old.json> <new.json>');
+  if (format !== 'text' && format !== 'json') throw new UsageError(`diff --format must be text or json, got ${JSON.stringify(format)}`);
+  const reports = files.map((file) => {
+    let value: unknown;
+    try {
+      value = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (error) {
+      throw new UsageError(`cannot read report ${JSON.stringify(file)}: ${(error as Error).message}`);
+    }
+    if (Array.isArray(value)) throw new UsageError(`${file} holds several reports; diff compares one report with one report`);
+    return value as ExposureReport;
+  });
+  let result;
+  try {
+    result = diffReports(reports[0]!, reports[1]!);
+  } catch (error) {
+    if (isForensicsError(error)) throw new UsageError(error.message.replace(/^\[sourcemap-forensics\] /, ''));
+    throw error;
+  }
+  const text = format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : formatDiffText(result);
+  if (output !== undefined) writeFileSync(output, text);
+  else process.stdout.write(text);
+  return 0;
+}
+
 interface RunOptions {
-  format: 'text' | 'json' | 'markdown';
+  policy: ExposurePolicy | undefined;
+  format: 'text' | 'json' | 'markdown' | 'sarif';
   output: string | undefined;
   failOn: Severity | undefined;
   quiet: boolean;
@@ -196,7 +248,9 @@ async function run(targets: string[], o: RunOptions): Promise<number> {
         : formatJson(reports)
       : format === 'markdown'
         ? formatMarkdown(reports)
-        : reports.map((r) => formatText(r)).join('\n');
+        : format === 'sarif'
+          ? formatSarif(reports)
+          : reports.map((r) => formatText(r)).join('\n');
   if (output !== undefined) {
     try {
       writeFileSync(output, text);
@@ -208,6 +262,17 @@ async function run(targets: string[], o: RunOptions): Promise<number> {
     process.stdout.write(text);
   }
   if (unreadable) return 2;
+  let violated = false;
+  if (o.policy !== undefined) {
+    for (const report of reports) {
+      const violations = evaluatePolicy(report, o.policy);
+      if (violations.length === 0) continue;
+      violated = true;
+      process.stderr.write(`sourcemap-forensics: ${report.target.name} breaks the policy (${violations.length} violations):\n`);
+      for (const v of violations) process.stderr.write(`  ${v.rule}  ${v.map}${v.file ? `  ${v.file}` : ''}: ${v.message}\n`);
+    }
+  }
+  if (violated) return 1;
   if (failOn !== undefined && reports.some((r) => reaches(r.summary.severity, failOn))) return 1;
   return 0;
 }

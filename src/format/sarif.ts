@@ -77,7 +77,7 @@ export interface SarifResult {
 /** A SARIF `run`: one per report. */
 export interface SarifRun {
   tool: {
-    driver: { name: string; version: string; semanticVersion: string; informationUri: string; rules: SarifRule[] };
+    driver: { name: string; fullName: string; version: string; semanticVersion: string; informationUri: string; rules: SarifRule[] };
   };
   automationDetails?: { id: string };
   invocations: { executionSuccessful: boolean }[];
@@ -105,7 +105,8 @@ export const SARIF_LEVEL: Readonly<Record<Severity, SarifLevel>> = {
 
 /** `properties.security-severity` of a rule (GitHub reads it as a CVSS-like score to rank alerts). */
 export const SECURITY_SEVERITY: Readonly<Record<Severity, string>> = {
-  critical: '9.0',
+  // GitHub counts scores over 9.0 as critical.
+  critical: '9.5',
   high: '7.5',
   medium: '5.0',
   low: '3.0',
@@ -117,7 +118,7 @@ interface RuleText {
   short: string;
   /** What it means. */
   full: string;
-  /** How to fix it (Markdown; also used, with the Markdown stripped of nothing but its backticks, as plain text). */
+  /** How to fix it, in Markdown; `help.text` has it with the backticks removed. */
   fix: string;
 }
 
@@ -129,6 +130,10 @@ const NO_CONTENT =
   'build without `sourcesContent` (esbuild `sourcesContent: false`, Rollup `output.sourcemapExcludeSources`, ' +
   "webpack `devtool: 'nosources-source-map'`, TypeScript without `inlineSources`)";
 
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 /** What each finding code means and how to fix it: the rules' descriptions and help. */
 const RULE_TEXT: Readonly<Record<FindingCode, RuleText>> = {
   FIRST_PARTY_SOURCE_EXPOSED: {
@@ -136,7 +141,7 @@ const RULE_TEXT: Readonly<Record<FindingCode, RuleText>> = {
     full:
       "A source map embeds the project's own original files in sourcesContent: anyone who can download the artefact " +
       'can read the unminified source, with its comments, names and internal logic.',
-    fix: `Build without sourcesContent or keep .map files out of the published files: ${NO_CONTENT}, or ${MAPS_OUT}.`,
+    fix: `${capitalize(NO_CONTENT)}, or ${MAPS_OUT}.`,
   },
   THIRD_PARTY_SOURCE_EXPOSED: {
     short: 'Only third-party source can be recovered from a source map.',
@@ -158,8 +163,8 @@ const RULE_TEXT: Readonly<Record<FindingCode, RuleText>> = {
       "The map's sources carry absolute paths (/…, C:\\…, file:///…) or home directories: they give away user names, " +
       'machine and CI workspace layout.',
     fix:
-      'Make the paths relative: set the bundler\'s `sourceRoot` or its path template (webpack `output.devtoolModuleFilenameTemplate`), ' +
-      `build from a relative working directory, or ${MAPS_OUT}.`,
+      'Have the build write sources relative to the map: check the options that shape them (webpack ' +
+      `\`output.devtoolModuleFilenameTemplate\`, a \`sourceRoot\` set to an absolute directory) or rewrite \`sources\` after the build; or ${MAPS_OUT}.`,
   },
   MAP_SPEC_VIOLATION: {
     short: 'A source map breaks ECMA-426 but was measured anyway.',
@@ -252,7 +257,7 @@ const RULE_TEXT: Readonly<Record<FindingCode, RuleText>> = {
   COMMENTS_EXPOSED: {
     short: 'Recovered source carries comments the bundle had stripped.',
     full: 'The minified bundle has no comments, but the original source in the map keeps them: notes, TODOs, names and reasoning meant for the team.',
-    fix: `${NO_CONTENT.charAt(0).toUpperCase()}${NO_CONTENT.slice(1)}, or ${MAPS_OUT}.`,
+    fix: `${capitalize(NO_CONTENT)}, or ${MAPS_OUT}.`,
   },
   DETECTOR_MATCH: {
     short: 'A custom detector matched recovered source.',
@@ -337,48 +342,52 @@ function region(line: number | undefined, column: number | undefined): { region?
   return { region: column !== undefined && Number.isInteger(column) && column >= 0 ? { startLine: line, startColumn: column + 1 } : { startLine: line } };
 }
 
-function result(finding: Finding, ruleIndex: ReadonlyMap<string, number>): SarifResult {
-  const { location } = finding;
-  const index = ruleIndex.get(finding.code);
-  const inSource = location.source !== undefined && location.line !== undefined;
-  const primary: SarifLocation = {
+/**
+ * Where in the original file a finding inside recovered source is: a relatedLocation, not a second `locations`
+ * entry. Every entry of `locations` is a place that must change to fix the result (SARIF §3.27.12), and GitHub code
+ * scanning uses the first one only, dropping the rest unseen. The result belongs to the map (the file that ships
+ * and has to change or go); the original file is evidence that exists only inside the map's sourcesContent, with
+ * no URI in the target (hence no uriBaseId: the raw `sources` entry is kept as written). relatedLocations is
+ * SARIF's place for such evidence: VS Code's SARIF viewer and Azure DevOps list it, and GitHub shows it when the
+ * message links to it. The message stays the finding's own (it already names the line), so no link is spliced in.
+ */
+function relatedLocation(location: Finding['location'] & { source: string; line: number }): SarifLocation {
+  const column = location.column === undefined ? '' : `, column ${location.column + 1}`;
+  return {
+    id: 1,
     physicalLocation: {
-      artifactLocation: { uri: toUriReference(location.path), uriBaseId: SARIF_TARGET_BASE_ID },
-      // A line without a source is a line of the file at `path` itself.
-      ...(inSource ? {} : region(location.line, location.column)),
+      artifactLocation: { uri: toUriReference(location.source, true) },
+      ...region(location.line, location.column),
+    },
+    message: {
+      text: `Original source ${JSON.stringify(location.source)}, line ${location.line}${column}, recovered from the sourcesContent of ${location.path}.`,
     },
   };
-  const out: SarifResult = {
+}
+
+function result(finding: Finding, ruleIndex: ReadonlyMap<string, number>): SarifResult {
+  const { location } = finding;
+  const { source, line } = location;
+  const index = ruleIndex.get(finding.code);
+  const inSource = source !== undefined && line !== undefined;
+  return {
     ruleId: finding.code,
     ...(index === undefined ? {} : { ruleIndex: index }),
     level: SARIF_LEVEL[finding.severity],
     message: { text: finding.message },
-    locations: [primary],
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: toUriReference(location.path), uriBaseId: SARIF_TARGET_BASE_ID },
+          // A line without a source is a line of the file at `path` itself.
+          ...(inSource ? {} : region(line, location.column)),
+        },
+      },
+    ],
+    ...(inSource ? { relatedLocations: [relatedLocation({ ...location, source, line })] } : {}),
     partialFingerprints: { [SARIF_FINGERPRINT_KEY]: fingerprint(finding) },
     properties: { severity: finding.severity, args: finding.args },
   };
-  if (inSource) {
-    // The original file is a relatedLocation, not a second entry of `locations`. In SARIF, `locations` are places
-    // that ALL need a change to fix the result (§3.27.12), and GitHub code scanning uses only the first one and
-    // drops the rest unseen. The result is where the artefact exposes it (the map, which is also where the alert
-    // belongs: the map is the file in the repository or package); the original file is supporting evidence that
-    // exists only inside the map's sourcesContent (it has no URI in the target, hence no uriBaseId: the raw
-    // `sources` entry is kept as written). relatedLocations is SARIF's place for that; GitHub lists it with the
-    // alert when the message links it, and other viewers (VS Code's SARIF viewer, Azure DevOps) show it as is.
-    // The finding's message is kept verbatim (it already names the line), so no link is spliced into it.
-    const column = location.column === undefined ? '' : `, column ${location.column + 1}`;
-    out.relatedLocations = [
-      {
-        id: 1,
-        physicalLocation: {
-          artifactLocation: { uri: toUriReference(location.source!, true) },
-          ...region(location.line, location.column),
-        },
-        message: { text: `Original source ${JSON.stringify(location.source)}, line ${location.line}${column}, recovered from the sourcesContent of ${location.path}.` },
-      },
-    ];
-  }
-  return out;
 }
 
 function describeTarget(target: ReportTarget): SarifArtifactLocation {
@@ -395,7 +404,14 @@ function describeTarget(target: ReportTarget): SarifArtifactLocation {
 function run(report: ExposureReport, rules: SarifRule[], ruleIndex: ReadonlyMap<string, number>, automationId: string | undefined): SarifRun {
   return {
     tool: {
-      driver: { name: 'sourcemap-forensics', version: VERSION, semanticVersion: VERSION, informationUri: SARIF_INFORMATION_URI, rules },
+      driver: {
+        name: 'sourcemap-forensics',
+        fullName: `sourcemap-forensics ${VERSION}`,
+        version: VERSION,
+        semanticVersion: VERSION,
+        informationUri: SARIF_INFORMATION_URI,
+        rules,
+      },
     },
     ...(automationId === undefined ? {} : { automationDetails: { id: automationId } }),
     invocations: [{ executionSuccessful: true }],
