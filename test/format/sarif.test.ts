@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { FINDING_SEVERITY } from '../../src/findings';
 import { fingerprint, formatSarif, toSarif, toUriReference } from '../../src/format/sarif';
 import type { SarifLog, SarifResult } from '../../src/format/sarif';
-import { formatSarif as publicFormatSarif, scanSync } from '../../src/node';
+import { formatSarif as publicFormatSarif, scan, scanSync } from '../../src/node';
 import type { ExposureReport, Finding, FindingCode, Severity } from '../../src/types';
 import { sha256Hex } from '../../src/util/sha256';
 import { VERSION } from '../../src/version';
@@ -498,5 +498,27 @@ describe('SARIF 2.1.0 output', () => {
       expect(run('--help').stdout).toContain('--format sarif');
       expect(run('scan', 'fixtures/demo', '--format', 'xml').stderr).toContain('--format must be text, json, markdown or sarif');
     });
+  });
+});
+
+// Every fixture's SARIF, as the CLI makes it (async scan: secrets included), against the official schema.
+describe('SARIF of every fixture matches sarif-2.1.0.json', () => {
+  const fixtures = fileURLToPath(new URL('../../fixtures/', import.meta.url));
+  const below = (dir: string): string[] =>
+    readdirSync(join(fixtures, dir), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? below(`${dir}/${e.name}`) : [`${dir}/${e.name}`]));
+  const targets = [
+    'demo',
+    'basic',
+    'discovery',
+    'index-map',
+    'chunks',
+    'leaks',
+    'releases/v1',
+    'packages/acme-agent',
+    ...below('archives'),
+    ...below('hostile'),
+  ];
+  it.each(targets)('fixtures/%s', async (target) => {
+    expectSchemaValid(target, formatSarif(await scan(join(fixtures, target))));
   });
 });

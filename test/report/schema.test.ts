@@ -47,7 +47,7 @@ function filesBelow(dir: string): string[] {
 }
 const subfolders = (dir: string): string[] => list(dir).filter((name) => statSync(at(`${dir}/${name}`)).isDirectory()).map((name) => `${dir}/${name}`);
 
-const DIRECTORIES = ['demo', 'basic', ...subfolders('basic'), 'discovery', 'index-map', ...subfolders('packages')];
+const DIRECTORIES = ['demo', 'basic', ...subfolders('basic'), 'discovery', 'index-map', 'chunks', 'leaks', 'releases/v1', 'releases/v2', ...subfolders('packages')];
 const FILES = [...filesBelow('archives'), ...filesBelow('hostile'), 'demo/cli.js', 'demo/cli.js.map', 'index-map/app.js.map', 'discovery/encoded.js'];
 const PACKAGES = subfolders('packages');
 const MAPS = ['demo/cli.js.map', 'basic/external/app.js.map', 'index-map/app.js.map', 'hostile/maps/not-json.js.map', 'hostile/maps/invalid-utf8.js.map', 'hostile/maps/many-errors.js.map'];
