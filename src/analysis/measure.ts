@@ -68,7 +68,9 @@ export function measureMap(input: SourceMapInput, path: string, kind: MapKind, m
     });
   }
 
-  const bytes = typeof input === 'string' ? utf8Length(input) : input instanceof Uint8Array ? input.length : utf8Length(JSON.stringify(input));
+  // An already parsed map is measured as its JSON text, serialised once for both size and hash.
+  const document = typeof input === 'string' || input instanceof Uint8Array ? input : JSON.stringify(input);
+  const bytes = typeof document === 'string' ? utf8Length(document) : document.length;
   const entry: MapEntry = {
     path,
     kind,
@@ -80,7 +82,7 @@ export function measureMap(input: SourceMapInput, path: string, kind: MapKind, m
     diagnostics: reading.diagnostics,
     file: map.file,
     bytes,
-    sha256: sha256Hex(typeof input === 'string' || input instanceof Uint8Array ? input : JSON.stringify(input)),
+    sha256: sha256Hex(document),
     sources: sumSources(files),
     content: sumContent(files),
     files,
