@@ -19,7 +19,7 @@ import { resolveScanOptions, type ScanOptions } from './report/options';
 import { scanOpened, scanSync as scanMemorySync } from './report/api';
 import type { ReferenceHooks } from './report/scan';
 import { openMemoryTarget, type ScanTarget } from './report/target';
-import type { ExposureReport } from './types';
+import type { ExposureReport, ReportTarget } from './types';
 
 export * from './index';
 
@@ -93,21 +93,68 @@ async function scanPackageWith(dir: string, options: ScanOptions | undefined, ho
   return scanOpened({ input: { kind: 'vfs', vfs }, target: { kind: 'package', name: dir }, orphans: true }, options, [], hooks);
 }
 
+/** Options of {@link scanAny}: the scan options plus those of every target kind it may meet (others are ignored). */
+export interface AnyScanOptions extends ScanOptions {
+  /**
+   * For a directory target: scan only what `npm pack` would publish from it.
+   * @default false
+   */
+  publishable?: boolean;
+  /**
+   * Registry for `npm:` targets.
+   * @default the npm configuration's registry
+   */
+  registry?: string;
+  /**
+   * The fetch for `npm:` and `https://` targets.
+   * @default globalThis.fetch
+   */
+  fetch?: FetchLike;
+  /**
+   * Requests per `https://` target.
+   * @default 100
+   */
+  maxRequests?: number;
+}
+
+/**
+ * Scans any target the CLI takes: `npm:name@version`, an `http(s)://` page or script, a package directory with
+ * `publishable`, a path (file, archive, directory) or an in-memory target, with secret detection.
+ */
+export async function scanAny(target: ScanTarget, options: AnyScanOptions = {}): Promise<ExposureReport> {
+  return scanAnyWith(target, options, {}, null);
+}
+
+/** {@link scanAny} with scan hooks, and the kind of a report being scanned again (which fixes how its name is read). */
+async function scanAnyWith(target: ScanTarget, options: AnyScanOptions, hooks: ReferenceHooks, kind: ReportTarget['kind'] | null): Promise<ExposureReport> {
+  const { publishable, registry, fetch, maxRequests, ...scanOptions } = options ?? {};
+  // Each kind of target takes only its own extra options (unknown options are errors in the functions below).
+  const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+  return withSecrets(scanOptions, hooks, (h) => {
+    if (typeof target === 'string') {
+      if (kind === 'package' || (publishable === true && kind === null)) return scanPackageWith(target, scanOptions, h);
+      if (kind === 'npm' || (kind === null && target.startsWith('npm:'))) return scanNpmPackageWith(target, { ...scanOptions, ...defined({ registry, fetch }) }, h);
+      if (kind === 'url' || (kind === null && /^https?:\/\//i.test(target))) return scanUrlWith(target, { ...scanOptions, ...defined({ fetch, maxRequests }) }, h);
+      return scanOpened(openNodeTarget(target), scanOptions, [], h);
+    }
+    return scanOpened(openMemoryTarget(target), scanOptions, [], h);
+  });
+}
+
 /**
  * Writes every source that has content to `outDir`, mirroring its sanitised path, and `outDir/manifest.json`
- * saying what was written where (bytes, lines, sha256) and what was not, and why. `target` is anything `scan`,
- * `scanPackage` (with `publishable`), `scanNpmPackage` (`npm:…`) or `scanUrl` (`https://…`) takes, or a report
- * of a path target, which is scanned again. Nothing is written outside `outDir`; no link is followed or made;
- * an `outDir` that is not empty is refused unless `force`.
+ * saying what was written where (bytes, lines, sha256) and what was not, and why. `target` is anything
+ * {@link scanAny} takes, or a report of such a target, which is scanned again. Nothing is written outside
+ * `outDir`; no link is followed or made; an `outDir` that is not empty is refused unless `force`.
  */
 export async function extractSources(
   target: ScanTarget | ExposureReport,
   outDir: string,
-  options: ScanOptions & ExtractOptions & { publishable?: boolean; registry?: string; fetch?: FetchLike; maxRequests?: number } = {},
+  options: AnyScanOptions & ExtractOptions = {},
 ): Promise<{ report: ExposureReport; manifest: ExtractionManifest }> {
-  const { force, maxWriteBytes, publishable, ...scanOptions } = options ?? {};
+  const { force, maxWriteBytes, ...scanOptions } = options ?? {};
   let source: ScanTarget;
-  let kind: ExposureReport['target']['kind'] | null = null;
+  let kind: ReportTarget['kind'] | null = null;
   if (isReport(target)) {
     kind = target.target.kind;
     if (kind === 'files' || kind === 'map' || target.target.inMemory === true) {
@@ -118,37 +165,20 @@ export async function extractSources(
     source = target;
   }
   // Check the scan options before anything is created on disk.
-  resolveScanOptions(scanOptions, true, ['registry', 'fetch', 'maxRequests']);
+  resolveScanOptions(scanOptions, true, ['publishable', 'registry', 'fetch', 'maxRequests']);
   const extractor = new Extractor(outDir, { force, maxWriteBytes });
-  const report = await withSecrets(scanOptions, extractor.hooks, (hooks) => {
-    if (kind === 'package' || (publishable === true && typeof source === 'string')) return scanPackageWith(source as string, scanOptions, hooks);
-    if (typeof source === 'string' && (kind === 'npm' || source.startsWith('npm:'))) return scanNpmPackageWith(source, scanOptions, hooks);
-    if (typeof source === 'string' && (kind === 'url' || /^https?:\/\//i.test(source))) return scanUrlWith(source, scanOptions, hooks);
-    if (typeof source === 'string') return scanOpened(openNodeTarget(source), scanOptions, [], hooks);
-    return scanOpened(openMemoryTarget(source), scanOptions, [], hooks);
-  });
+  const report = await scanAnyWith(source, scanOptions, extractor.hooks, kind);
   return { report, manifest: extractor.finish(report) };
 }
 
 /**
- * The build gate: scans `target` (anything `scan` takes, or `npm:`/`https://`, or a package directory with
- * `publishable`) and resolves to the report when it keeps to `policy`; rejects with `ForensicsError`
- * `POLICY_VIOLATION`, whose `violations` list each offending map and file, when it does not.
+ * The build gate: scans `target` (anything {@link scanAny} takes) and resolves to the report when it keeps to
+ * `policy`; rejects with `ForensicsError` `POLICY_VIOLATION`, whose `violations` list each offending map and file,
+ * when it does not.
  */
-export async function assertNoExposure(
-  target: ScanTarget,
-  policy: ExposurePolicy,
-  options: ScanOptions & { publishable?: boolean; registry?: string; fetch?: FetchLike; maxRequests?: number } = {},
-): Promise<ExposureReport> {
+export async function assertNoExposure(target: ScanTarget, policy: ExposurePolicy, options: AnyScanOptions = {}): Promise<ExposureReport> {
   checkPolicy(policy);
-  const { publishable, registry, fetch, maxRequests, ...scanOptions } = options ?? {};
-  // Each kind of target takes only its own extra options (unknown options are errors everywhere).
-  const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
-  let report: ExposureReport;
-  if (publishable === true && typeof target === 'string') report = await scanPackage(target, scanOptions);
-  else if (typeof target === 'string' && target.startsWith('npm:')) report = await scanNpmPackage(target, { ...scanOptions, ...defined({ registry, fetch }) });
-  else if (typeof target === 'string' && /^https?:\/\//i.test(target)) report = await scanUrl(target, { ...scanOptions, ...defined({ fetch, maxRequests }) });
-  else report = await scan(target, scanOptions);
+  const report = await scanAny(target, options);
   const violations = evaluatePolicy(report, policy);
   if (violations.length > 0) {
     const files = new Set(violations.map((v) => v.file ?? v.map)).size;

@@ -1,8 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { reaches, SEVERITIES } from '../findings';
-import { VERSION, checkPolicy, diffReports, evaluatePolicy, extractSources, formatDiffText, formatJson, formatMarkdown, formatSarif, formatText, isForensicsError, scan, scanNpmPackage, scanPackage, scanUrl } from '../node';
-import type { ExposurePolicy, ExposureReport, ScanOptions, ScanProgress, Severity } from '../node';
+import { checkPolicy, diffReports, evaluatePolicy, extractSources, formatDiffText, formatJson, formatMarkdown, formatSarif, formatText, isForensicsError, scanAny, VERSION } from '../node';
+import type { AnyScanOptions, ExposurePolicy, ExposureReport, ScanOptions, ScanProgress, Severity } from '../node';
 
 const USAGE = `Usage: sourcemap-forensics scan <target...> [options]
        sourcemap-forensics diff <old-report.json> <new-report.json> [--format text|json] [--output FILE]
@@ -198,27 +198,19 @@ interface RunOptions {
 
 /** Dispatches one target to the scan function its form asks for. */
 async function scanTarget(target: string, o: RunOptions, options: ScanOptions): Promise<ExposureReport> {
-  if (o.extract !== undefined) {
-    const { report, manifest } = await extractSources(target, o.extract, {
-      ...options,
-      force: o.force,
-      publishable: o.publishable,
-      ...(o.registry === undefined ? {} : { registry: o.registry }),
-      ...(o.maxRequests === undefined ? {} : { maxRequests: o.maxRequests }),
-    });
-    if (!o.quiet) {
-      const s = manifest.summary;
-      process.stderr.write(
-        `sourcemap-forensics: extracted ${s.written} files (${s.bytes} bytes, ${s.lines} lines) to ${o.extract}; ` +
-          `${s.skipped} not written, ${s.sanitized} renamed to stay inside or be portable; see ${o.extract}/manifest.json\n`,
-      );
-    }
-    return report;
+  const any: AnyScanOptions = { ...options, publishable: o.publishable };
+  if (o.registry !== undefined) any.registry = o.registry;
+  if (o.maxRequests !== undefined) any.maxRequests = o.maxRequests;
+  if (o.extract === undefined) return scanAny(target, any);
+  const { report, manifest } = await extractSources(target, o.extract, { ...any, force: o.force });
+  if (!o.quiet) {
+    const s = manifest.summary;
+    process.stderr.write(
+      `sourcemap-forensics: extracted ${s.written} files (${s.bytes} bytes, ${s.lines} lines) to ${o.extract}; ` +
+        `${s.skipped} not written, ${s.sanitized} renamed to stay inside or be portable; see ${o.extract}/manifest.json\n`,
+    );
   }
-  if (o.publishable) return scanPackage(target, options);
-  if (target.startsWith('npm:')) return scanNpmPackage(target, o.registry === undefined ? options : { ...options, registry: o.registry });
-  if (/^https?:\/\//i.test(target)) return scanUrl(target, o.maxRequests === undefined ? options : { ...options, maxRequests: o.maxRequests });
-  return scan(target, options);
+  return report;
 }
 
 async function run(targets: string[], o: RunOptions): Promise<number> {
