@@ -1,5 +1,5 @@
 import { comparePaths, normalizePath, type Vfs } from '../vfs';
-import { memorySource, type ByteSource } from './bytes';
+import { concat, memorySource, type ByteSource } from './bytes';
 import { detectArchive, isTarHeader, SNIFF_BYTES, type ArchiveFormat } from './detect';
 import { gunzipStream } from './gzip';
 import { CorruptError, LimitError, type Budget } from './limits';
@@ -130,9 +130,8 @@ export function openArchive(
     guard('', () => {
       gunzipStream(source, 0, budget, name, (chunk) => {
         if (head !== null) {
-          const joined = new Uint8Array(head.length + chunk.length);
-          joined.set(head);
-          joined.set(chunk, head.length);
+          // Two parts: always a fresh copy, never the inflater's reused buffer.
+          const joined = concat([head, chunk], head.length + chunk.length);
           if (joined.length < 512) {
             head = joined;
             return;
@@ -162,13 +161,7 @@ export function openArchive(
     if (state.reported === 'gzip' && !oversized && problems.length === 0) {
       // One gzipped file is one entry.
       guard('', () => budget.entry());
-      const out = new Uint8Array(singleBytes);
-      let at = 0;
-      for (const chunk of single) {
-        out.set(chunk, at);
-        at += chunk.length;
-      }
-      files.set(gunzippedName(name), out);
+      files.set(gunzippedName(name), concat(single, singleBytes));
     }
   }
   const list = [...files.keys()].sort(comparePaths);

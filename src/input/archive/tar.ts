@@ -63,7 +63,7 @@ export class TarReader {
       if (this.state === 'header') {
         const need = BLOCK - this.pending.length;
         const take = Math.min(need, chunk.length - at);
-        this.pending = this.pending.length === 0 && take === BLOCK ? chunk.subarray(at, at + BLOCK) : appendBytes(this.pending, chunk.subarray(at, at + take));
+        this.pending = this.pending.length === 0 && take === BLOCK ? chunk.subarray(at, at + BLOCK) : concat([this.pending, chunk.subarray(at, at + take)], this.pending.length + take);
         at += take;
         this.offset += take;
         if (this.pending.length === BLOCK) {
@@ -248,11 +248,4 @@ function cString(bytes: Uint8Array, offset: number, length: number): string {
 function isZero(block: Uint8Array): boolean {
   for (let i = 0; i < block.length; i++) if (block[i] !== 0) return false;
   return true;
-}
-
-function appendBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
 }
