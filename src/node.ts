@@ -52,6 +52,7 @@ async function withSecrets(
   const collector = collectCandidates();
   const report = await run({
     ...hooks,
+    keepContent: (file) => collector.keepContent(file) || hooks.keepContent?.(file) === true,
     onMap(entry, contents) {
       hooks.onMap?.(entry, contents);
       collector.onMap(entry, contents);

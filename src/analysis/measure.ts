@@ -14,24 +14,45 @@ export interface Measurement {
   valid: boolean;
   /** Every validation problem. */
   diagnostics: Diagnostic[];
-  /** The map's `sourcesContent`, aligned with `entry.files` (null where absent); shared, not copied. */
+  /** The contents `keep` asked for, aligned with `entry.files` (null elsewhere); shared, not copied. */
   contents: readonly (string | null)[];
   /** Set when the map was not measured because it has more sources than `maxSources`. */
   tooManySources?: number;
 }
 
+/** What {@link measureMap} does with each source's content while it is in memory. */
+export interface ContentVisitor {
+  /**
+   * Called once per source with content, in source order, before the next one is read. `file` is final except
+   * `mappedLines`. A map that ends up unmeasured (`entry: null`) may have been visited in part: drop what was seen.
+   */
+  visit?(file: SourceEntry, content: string): void;
+  /** Which contents to hand back in `Measurement.contents` (each one kept costs its memory until the caller drops it). */
+  keep?(file: SourceEntry): boolean;
+}
+
 /**
  * Measures one map document: per-source figures under the report's counting rules, summed per map.
  * `generatedFiles` and `orphan` are left empty for the caller, which knows who references the map.
+ * Contents are read one at a time (see {@link ContentVisitor}), so a map's contents are never all in memory at once.
  */
-export function measureMap(input: SourceMapInput, path: string, kind: MapKind, maxSources = Infinity): Measurement {
+export function measureMap(input: SourceMapInput, path: string, kind: MapKind, maxSources = Infinity, visitor: ContentVisitor = {}): Measurement {
   const marks: (Uint8Array | null)[] = [];
-  const lineCounts: number[] = [];
+  const files: SourceEntry[] = [];
+  const contents: (string | null)[] = [];
+  const { visit, keep } = visitor;
   const reading = readSourceMap(input, {
-    lineMarks(content, index) {
-      const lines = content === null ? 0 : countLines(content);
-      lineCounts[index] = lines;
-      return (marks[index] = lines > 0 ? new Uint8Array(lines) : null);
+    retainContent: false,
+    maxSources,
+    lineMarks(content, index, source) {
+      const file = measureSource(index, source, content);
+      files[index] = file;
+      contents[index] = null;
+      if (content !== null) {
+        visit?.(file, content);
+        if (keep?.(file)) contents[index] = content;
+      }
+      return (marks[index] = file.lines > 0 ? new Uint8Array(file.lines) : null);
     },
   });
   const map = reading.map;
@@ -41,31 +62,16 @@ export function measureMap(input: SourceMapInput, path: string, kind: MapKind, m
   }
 
   const ignored = new Set(map.ignoreList);
-  const files: SourceEntry[] = [];
   const count = map.sources.length;
   for (let i = 0; i < count; i++) {
-    const source = map.sources[i] ?? null;
+    const file = files[i]!;
+    // Paths are known only once every section's sourceRoot has been applied.
     const path = map.resolvedSources[i] ?? null;
-    const content = map.sourcesContent[i] ?? null;
-    const hasContent = content !== null;
-    const lines = lineCounts[i] ?? 0;
-    const thirdParty = source !== null && source.includes('node_modules/');
-    files.push({
-      index: i,
-      source,
-      path,
-      hasContent,
-      lines,
-      bytes: hasContent ? utf8Length(content) : 0,
-      sha256: hasContent ? sha256Hex(content) : null,
-      mappedLines: countMarked(marks[i] ?? null),
-      // First-party only: third-party comments are public already, and counting them costs time on big bundles.
-      commentLines: hasContent && !thirdParty ? countCommentLines(content) : null,
-      thirdParty,
-      ignoreListed: ignored.has(i),
-      absolutePath: path !== null && isAbsoluteSourcePath(path),
-      homeDirectory: path !== null && isHomeDirectoryPath(path),
-    });
+    file.path = path;
+    file.mappedLines = countMarked(marks[i] ?? null);
+    file.ignoreListed = ignored.has(i);
+    file.absolutePath = path !== null && isAbsoluteSourcePath(path);
+    file.homeDirectory = path !== null && isHomeDirectoryPath(path);
   }
 
   // An already parsed map is measured as its JSON text, serialised once for both size and hash.
@@ -87,7 +93,29 @@ export function measureMap(input: SourceMapInput, path: string, kind: MapKind, m
     content: sumContent(files),
     files,
   };
-  return { entry, valid: reading.valid, diagnostics: reading.diagnostics, contents: map.sourcesContent };
+  return { entry, valid: reading.valid, diagnostics: reading.diagnostics, contents };
+}
+
+/** One source's figures from its content; path-derived fields and `mappedLines` are filled once the map is read. */
+function measureSource(index: number, source: string | null, content: string | null): SourceEntry {
+  const hasContent = content !== null;
+  const thirdParty = source !== null && source.includes('node_modules/');
+  return {
+    index,
+    source,
+    path: null,
+    hasContent,
+    lines: hasContent ? countLines(content) : 0,
+    bytes: hasContent ? utf8Length(content) : 0,
+    sha256: hasContent ? sha256Hex(content) : null,
+    mappedLines: 0,
+    // First-party only: third-party comments are public already, and counting them costs time on big bundles.
+    commentLines: hasContent && !thirdParty ? countCommentLines(content) : null,
+    thirdParty,
+    ignoreListed: false,
+    absolutePath: false,
+    homeDirectory: false,
+  };
 }
 
 function countMarked(marks: Uint8Array | null): number {

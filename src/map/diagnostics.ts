@@ -77,6 +77,16 @@ export class DiagnosticCollector {
     this.items.push(diagnostic);
   }
 
+  /** Adds a diagnostic before all others (one found late that document order puts first); may push the last one out. */
+  addFirst(code: DiagnosticCode, severity: Diagnostic['severity'], message: string, pointer: string): void {
+    if (severity === 'error') this.errors++;
+    if (this.items.length >= MAX_DIAGNOSTICS) {
+      this.items.pop();
+      this.dropped++;
+    }
+    this.items.unshift({ code, severity, message, pointer });
+  }
+
   /** The kept list, closed by a `TOO_MANY_DIAGNOSTICS` warning when some were dropped. */
   finish(): Diagnostic[] {
     if (this.dropped > 0) {

@@ -1,8 +1,9 @@
+import { utf8Decoder, utf8Encoder } from '../util/text';
 import type { DiagnosticCollector } from './diagnostics';
 
-/** base64 digit value per char code; -1 for characters outside the alphabet. */
+/** base64 digit value per byte; -1 for bytes outside the alphabet. */
 const DIGITS = /* @__PURE__ */ (() => {
-  const table = new Int8Array(128).fill(-1);
+  const table = new Int8Array(256).fill(-1);
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
   for (let i = 0; i < alphabet.length; i++) table[alphabet.charCodeAt(i)] = i;
   return table;
@@ -46,29 +47,161 @@ export function scanMappings(
   pointer: string,
   marks: readonly (Uint8Array | null)[] | null,
 ): MappingsSummary {
-  const length = mappings.length;
+  // The grammar is ASCII: the UTF-8 bytes of the string have the same offsets up to the first character outside it.
+  const bytes = utf8Encoder.encode(mappings);
+  return scanMappingBytes(bytes, 0, bytes.length, sourcesLength, namesLength, diagnostics, pointer, marks);
+}
+
+/**
+ * {@link scanMappings} over the bytes `start..end` of a UTF-8 buffer (the `mappings` value as it sits in the map file,
+ * so the text is never decoded). Offsets in diagnostics count from `start`.
+ */
+export function scanMappingBytes(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  sourcesLength: number,
+  namesLength: number,
+  diagnostics: DiagnosticCollector,
+  pointer: string,
+  marks: readonly (Uint8Array | null)[] | null,
+): MappingsSummary {
+  // The fast loop takes well-formed segments of values up to 30 bits, straight-line; at the first segment it does not
+  // take (a grammar or value problem, a long VLQ) it hands its state to the general loop, which reports precisely.
   let segments = 0;
   let lastLine = -1;
   let lastColumn = -1;
-
   let line = 0;
   let column = 0;
   let source = 0;
   let originalLine = 0;
   let originalColumn = 0;
   let name = 0;
+  let i = start;
+  let c = 0;
+  let d = 0;
+  let v = 0;
+  fast: for (;;) {
+    if (i >= end) return { segments, lastLine, lastColumn, stopped: false };
+    c = bytes[i]!;
+    if (c === SEMICOLON) {
+      line++;
+      column = 0;
+      i++;
+      continue;
+    }
+    const segmentStart = i;
+    const before0 = column;
+    const before1 = source;
+    const before2 = originalLine;
+    const before3 = originalColumn;
+    const before4 = name;
+    let fields = 0;
+    for (;;) {
+      // One VLQ value of one to six digits.
+      d = DIGITS[c]!;
+      if (d < 0) break;
+      v = d & 31;
+      i++;
+      if (d & 32) {
+        let shift = 5;
+        for (;;) {
+          if (i >= end) break;
+          // A seventh digit may overflow 32 bits: the general loop checks it.
+          d = shift > 25 ? -1 : DIGITS[bytes[i]!]!;
+          if (d < 0) break;
+          i++;
+          v |= (d & 31) << shift;
+          if ((d & 32) === 0) break;
+          shift += 5;
+        }
+        if (d < 0 || d & 32) break;
+      }
+      // 1 is "-0", which ECMA-426 reads as -2^31: rare and always an error, so the general loop reports it.
+      if (v === 1) break;
+      v = v & 1 ? -(v >>> 1) : v >>> 1;
+      if (fields === 0) column += v;
+      else if (fields === 1) source += v;
+      else if (fields === 2) originalLine += v;
+      else if (fields === 3) originalColumn += v;
+      else name += v;
+      fields++;
+      c = i < end ? bytes[i]! : -1;
+      if (c === COMMA || c === SEMICOLON || c === -1) {
+        if (
+          column >= 0 &&
+          (fields === 1 ||
+            ((fields === 4 || (fields === 5 && name >= 0 && name < namesLength)) &&
+              source >= 0 &&
+              source < sourcesLength &&
+              originalLine >= 0 &&
+              originalColumn >= 0))
+        ) {
+          segments++;
+          if (line > lastLine) {
+            lastLine = line;
+            lastColumn = column;
+          } else if (column > lastColumn) {
+            lastColumn = column;
+          }
+          if (fields !== 1 && marks !== null) {
+            const lines = marks[source];
+            if (lines != null && originalLine < lines.length) lines[originalLine] = 1;
+          }
+          if (c === -1) return { segments, lastLine, lastColumn, stopped: false };
+          i++;
+          if (c === SEMICOLON) {
+            line++;
+            column = 0;
+            continue fast;
+          }
+          // After a comma another segment must follow.
+          c = i < end ? bytes[i]! : -1;
+          if (c === COMMA || c === SEMICOLON || c === -1) {
+            return scanGeneral(bytes, start, i, end, sourcesLength, namesLength, diagnostics, pointer, marks, segments, lastLine, lastColumn, line, column, source, originalLine, originalColumn, name);
+          }
+          continue fast;
+        }
+        break;
+      }
+      if (fields === 5) break;
+    }
+    // Not taken: back to where the segment started, with the state before it.
+    return scanGeneral(bytes, start, segmentStart, end, sourcesLength, namesLength, diagnostics, pointer, marks, segments, lastLine, lastColumn, line, before0, before1, before2, before3, before4);
+  }
+}
 
+/** The general loop of {@link scanMappingBytes}, from `from` with the state the fast loop reached. */
+function scanGeneral(
+  bytes: Uint8Array,
+  start: number,
+  from: number,
+  end: number,
+  sourcesLength: number,
+  namesLength: number,
+  diagnostics: DiagnosticCollector,
+  pointer: string,
+  marks: readonly (Uint8Array | null)[] | null,
+  segments: number,
+  lastLine: number,
+  lastColumn: number,
+  line: number,
+  column: number,
+  source: number,
+  originalLine: number,
+  originalColumn: number,
+  name: number,
+): MappingsSummary {
   let fields = 0;
-  let segmentStart = 0;
-  let i = 0;
+  let segmentStart = from;
+  let i = from;
 
   for (;;) {
-    const c = i < length ? mappings.charCodeAt(i) : -1;
+    const c = i < end ? bytes[i]! : -1;
     if (c === COMMA || c === SEMICOLON || c === -1) {
       // A segment ends here. An empty one (",," or a stray ",") has zero fields and is invalid; an empty line is fine.
-      if (fields > 0 || c === COMMA || (i > 0 && mappings.charCodeAt(i - 1) === COMMA)) {
+      if (fields > 0 || c === COMMA || (i > start && bytes[i - 1] === COMMA)) {
         segments++;
-        // The hot path is a well-formed segment: check it with plain comparisons, leave reporting to segmentProblem.
         if (
           column >= 0 &&
           (fields === 1 ||
@@ -89,7 +222,7 @@ export function scanMappings(
             if (lines != null && originalLine < lines.length) lines[originalLine] = 1;
           }
         } else {
-          segmentProblem(diagnostics, pointer, segmentStart, fields, column, source, sourcesLength, originalLine, originalColumn, name, namesLength);
+          segmentProblem(diagnostics, pointer, segmentStart - start, fields, column, source, sourcesLength, originalLine, originalColumn, name, namesLength);
           // Only the name is bad: the original position still stands (ECMA-426 keeps it, with a null name).
           if (fields === 5 && column >= 0 && source >= 0 && source < sourcesLength && originalLine >= 0 && originalColumn >= 0 && marks !== null) {
             const lines = marks[source];
@@ -114,38 +247,24 @@ export function scanMappings(
     }
 
     // One VLQ value. Single-digit values, most of any real map, stay on small-integer arithmetic.
-    let digit = c < 128 ? DIGITS[c]! : -1;
+    const digit = DIGITS[c]!;
     let value: number;
     if (digit >= 0 && digit < 32) {
       i++;
       value = digit & 1 ? (digit === 1 ? MIN_INT32 : -(digit >> 1)) : digit >> 1;
     } else {
-      const long = decodeLong(mappings, i, digit, diagnostics, pointer);
+      const long = decodeLong(bytes, i, end, start, digit, diagnostics, pointer);
       if (long.end < 0) return { segments, lastLine, lastColumn, stopped: true };
       i = long.end;
       value = long.value;
     }
 
-    switch (fields) {
-      case 0:
-        column += value;
-        break;
-      case 1:
-        source += value;
-        break;
-      case 2:
-        originalLine += value;
-        break;
-      case 3:
-        originalColumn += value;
-        break;
-      case 4:
-        name += value;
-        break;
-      default:
-        // A sixth field or more: the length check at the segment's end reports it.
-        break;
-    }
+    if (fields === 0) column += value;
+    else if (fields === 1) source += value;
+    else if (fields === 2) originalLine += value;
+    else if (fields === 3) originalColumn += value;
+    else if (fields === 4) name += value;
+    // A sixth field or more: the length check at the segment's end reports it.
     fields++;
   }
   return { segments, lastLine, lastColumn, stopped: false };
@@ -154,22 +273,31 @@ export function scanMappings(
 const longResult = { value: 0, end: 0 };
 
 /**
- * Decodes a VLQ of two or more digits starting at `start` (whose digit is `first`). Digits past 2^32 with value 0
+ * Decodes a VLQ of two or more digits starting at `at` (whose digit is `first`). Digits past 2^32 with value 0
  * are legal (validMappingLargeVLQ), so only non-zero digits are range-checked. `end` is -1 after a grammar error.
  */
-function decodeLong(mappings: string, start: number, first: number, diagnostics: DiagnosticCollector, pointer: string): typeof longResult {
-  const length = mappings.length;
+function decodeLong(
+  bytes: Uint8Array,
+  at: number,
+  end: number,
+  start: number,
+  first: number,
+  diagnostics: DiagnosticCollector,
+  pointer: string,
+): typeof longResult {
   let digit = first;
-  let i = start;
+  let i = at;
   let unsigned = 0;
   let shift = 0;
   for (;;) {
     if (digit < 0) {
-      const code = i < length ? mappings.charCodeAt(i) : -1;
+      const code = i < end ? bytes[i]! : -1;
       if (code === -1 || code === COMMA || code === SEMICOLON) {
-        diagnostics.add('MAPPINGS_VLQ_TRUNCATED', 'error', `VLQ value at offset ${start} ends with a continuation digit.`, pointer, start);
+        diagnostics.add('MAPPINGS_VLQ_TRUNCATED', 'error', `VLQ value at offset ${at - start} ends with a continuation digit.`, pointer, at - start);
       } else {
-        diagnostics.add('MAPPINGS_BAD_CHARACTER', 'error', `Character ${JSON.stringify(mappings[i])} at offset ${i} is not a base64 digit, "," or ";".`, pointer, i);
+        // Every byte before this one is ASCII, so byte and character offsets agree.
+        const char = [...utf8Decoder.decode(bytes.subarray(i, Math.min(end, i + 4)))][0];
+        diagnostics.add('MAPPINGS_BAD_CHARACTER', 'error', `Character ${JSON.stringify(char)} at offset ${i - start} is not a base64 digit, "," or ";".`, pointer, i - start);
       }
       longResult.end = -1;
       return longResult;
@@ -178,15 +306,14 @@ function decodeLong(mappings: string, start: number, first: number, diagnostics:
     const bits = digit & 31;
     if (bits !== 0) {
       if (shift >= 35 || (unsigned += bits * SCALE[shift / 5]!) >= TWO_POW_32) {
-        diagnostics.add('MAPPINGS_VLQ_OVERFLOW', 'error', `VLQ value at offset ${start} exceeds 32 bits.`, pointer, start);
+        diagnostics.add('MAPPINGS_VLQ_OVERFLOW', 'error', `VLQ value at offset ${at - start} exceeds 32 bits.`, pointer, at - start);
         longResult.end = -1;
         return longResult;
       }
     }
     if ((digit & 32) === 0) break;
     shift += 5;
-    const next = i < length ? mappings.charCodeAt(i) : -1;
-    digit = next >= 0 && next < 128 ? DIGITS[next]! : -1;
+    digit = i < end ? DIGITS[bytes[i]!]! : -1;
   }
   const magnitude = Math.floor(unsigned / 2);
   longResult.value = unsigned % 2 === 1 ? (magnitude === 0 ? MIN_INT32 : -magnitude) : magnitude;

@@ -1,8 +1,9 @@
 import { ForensicsError } from '../errors';
 import { utf8Decoder } from '../util/text';
 import { DiagnosticCollector, type Diagnostic, type ValidationResult } from './diagnostics';
-import { scanMappings } from './mappings';
+import { scanMappingBytes, scanMappings } from './mappings';
 import { ParsedMap, type MapSection } from './parsed-map';
+import { splitMap, type MapSplit } from './split';
 
 /** A source map as text, UTF-8 bytes, or an already parsed JSON value. */
 export type SourceMapInput = string | Uint8Array | object;
@@ -16,8 +17,25 @@ export interface ReadOptions {
    * Called once per flattened source before its section's mappings are decoded; a returned array gets
    * `1` at each original line (0-based) that a mapping segment points at. Used to count mapped lines in the same pass.
    */
-  lineMarks?: (content: string | null, index: number) => Uint8Array | null;
+  lineMarks?: (content: string | null, index: number, source: string | null) => Uint8Array | null;
+  /**
+   * Keep each `sourcesContent` string on the returned map (default). With `false`, contents are only seen by
+   * `lineMarks` and the map keeps nulls and empty `mappings`: a map given as bytes is then read piece by piece,
+   * never holding its whole text or all its contents at once. For measuring; lookups need the default.
+   */
+  retainContent?: boolean;
+  /** Past this many flattened sources `lineMarks` is no longer called (the caller refuses such maps anyway). */
+  maxSources?: number;
 }
+
+/** A map's bytes and where its big values lie, read piece by piece (see `ReadOptions.retainContent`). */
+interface Pieces {
+  bytes: Uint8Array;
+  split: MapSplit;
+}
+
+/** An entry of a split map failed `JSON.parse`: the whole text is parsed instead, for `JSON.parse`'s own error. */
+class WholeTextNeeded extends Error {}
 
 /** Result of {@link readSourceMap}: the leniently parsed map (when it has sources at all) and every diagnostic. */
 export interface MapReading {
@@ -81,6 +99,67 @@ function errorText(error: unknown): string {
  * broken map still shows what it exposes. `valid` says whether a conforming consumer would load it.
  */
 export function readSourceMap(input: SourceMapInput, options: ReadOptions = {}): MapReading {
+  if (options.retainContent === false && input instanceof Uint8Array) {
+    try {
+      const reading = readPieces(input, options);
+      if (reading !== null) return reading;
+    } catch (error) {
+      if (!(error instanceof WholeTextNeeded)) throw error;
+    }
+  }
+  return readWhole(input, options, null);
+}
+
+/** The piecewise read of a map's bytes; null when its shape needs the whole-text read. */
+function readPieces(bytes: Uint8Array, options: ReadOptions): MapReading | null {
+  const start = textStart(bytes);
+  const split = splitMap(bytes, start);
+  if (split === null) return null;
+  // The text without the two big values, which become `[]` and `""`.
+  const cuts: [number, number, string][] = [];
+  if (split.contentStart >= 0) cuts.push([split.contentStart, split.contentEnd, '[]']);
+  if (split.mappingsStart >= 0) cuts.push([split.mappingsStart, split.mappingsEnd, '']);
+  cuts.sort((a, b) => a[0] - b[0]);
+  let text = '';
+  let at = start;
+  let invalid = false;
+  for (const [from, to, replacement] of cuts) {
+    const piece = decodePiece(bytes, at, from);
+    invalid ||= piece.invalid;
+    text += piece.text + replacement;
+    at = to;
+  }
+  const tail = decodePiece(bytes, at, bytes.length);
+  invalid ||= tail.invalid;
+  text += tail.text;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!isObject(json) || Object.hasOwn(json, 'sections')) return null;
+  return readWhole(json, options, { bytes, split }, invalid);
+}
+
+/** Where the JSON text of a map's bytes starts: after a UTF-8 BOM and an anti-XSSI `)]}'` line. */
+function textStart(bytes: Uint8Array): number {
+  let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  if (bytes[i] === 0x29 && bytes[i + 1] === 0x5d && bytes[i + 2] === 0x7d && bytes[i + 3] === 0x27) {
+    while (i < bytes.length && bytes[i] !== 0x0a && bytes[i] !== 0x0d) i++;
+    i++;
+  }
+  return i;
+}
+
+/** Decodes `bytes[from..to)`, saying whether it held invalid UTF-8 (pieces end at ASCII, so no sequence is cut). */
+function decodePiece(bytes: Uint8Array, from: number, to: number): { text: string; invalid: boolean } {
+  const piece = bytes.subarray(from, to);
+  const text = utf8Decoder.decode(piece);
+  return { text, invalid: text.includes('\uFFFD') && !isStrictUtf8(piece) };
+}
+
+function readWhole(input: SourceMapInput, options: ReadOptions, pieces: Pieces | null, invalidUtf8 = false): MapReading {
   const diagnostics = new DiagnosticCollector();
   const json = toJson(input, diagnostics);
   if (json === undefined) return { map: null, valid: false, diagnostics: diagnostics.finish() };
@@ -88,7 +167,7 @@ export function readSourceMap(input: SourceMapInput, options: ReadOptions = {}):
     diagnostics.add('MAP_NOT_OBJECT', 'error', `The map is ${describe(json)}, not a JSON object.`, '');
     return { map: null, valid: false, diagnostics: diagnostics.finish() };
   }
-  const builder = new Builder(diagnostics, options.lineMarks);
+  const builder = new Builder(diagnostics, options, pieces);
   let format: 'regular' | 'index';
   let sourceRoot: string | null = null;
   if (Object.hasOwn(json, 'sections')) {
@@ -98,6 +177,8 @@ export function readSourceMap(input: SourceMapInput, options: ReadOptions = {}):
     format = 'regular';
     sourceRoot = builder.regular(json, '', 0, 0, true);
   }
+  // The whole-text read finds invalid UTF-8 before anything else; a piecewise one only once every piece is decoded.
+  if (invalidUtf8 || builder.invalidUtf8) diagnostics.addFirst('INVALID_UTF8', 'warning', INVALID_UTF8_MESSAGE, '');
   const file = optionalString(json, 'file', '', diagnostics);
   const list = diagnostics.finish();
   if (!builder.measurable) return { map: null, valid: false, diagnostics: list };
@@ -138,10 +219,35 @@ class Builder {
   private previousOffset: [number, number] | null = null;
   private previousLast: [number, number] | null = null;
 
+  /** A content entry of a piecewise read held invalid UTF-8. */
+  invalidUtf8 = false;
+  private readonly lineMarks: ReadOptions['lineMarks'];
+  private readonly retain: boolean;
+  private readonly maxSources: number;
+
   constructor(
     private readonly diagnostics: DiagnosticCollector,
-    private readonly lineMarks: ReadOptions['lineMarks'],
-  ) {}
+    options: ReadOptions,
+    /** Set for a piecewise read: the top-level map's contents and mappings are read from these bytes. */
+    private readonly pieces: Pieces | null,
+  ) {
+    this.lineMarks = options.lineMarks;
+    this.retain = options.retainContent !== false;
+    this.maxSources = options.maxSources ?? Infinity;
+  }
+
+  /** Entry `i` of a piecewise read's `sourcesContent`. */
+  private pieceContent(pieces: Pieces, i: number): string | null {
+    const from = pieces.split.entries[2 * i]!;
+    if (from < 0) return null;
+    const piece = decodePiece(pieces.bytes, from, pieces.split.entries[2 * i + 1]!);
+    if (piece.invalid) this.invalidUtf8 = true;
+    try {
+      return JSON.parse(piece.text) as string;
+    } catch {
+      throw new WholeTextNeeded();
+    }
+  }
 
   /** Decodes one regular map placed at `line:column`; returns its `sourceRoot`. */
   regular(json: Record<string, unknown>, pointer: string, line: number, column: number, topLevel: boolean): string | null {
@@ -160,12 +266,18 @@ class Builder {
       mappings = json.mappings;
     }
 
+    const pieces = topLevel ? this.pieces : null;
     const rawContent = json.sourcesContent;
     let contentList: unknown[] = [];
-    if (rawContent !== undefined && Object.hasOwn(json, 'sourcesContent')) {
+    // A piecewise read knows the entries' count and reads each one when its turn comes.
+    let contentCount = pieces !== null && pieces.split.contentStart >= 0 ? pieces.split.entries.length / 2 : -1;
+    if (contentCount >= 0) {
+      // `[]` stood in for the list.
+    } else if (rawContent !== undefined && Object.hasOwn(json, 'sourcesContent')) {
       if (Array.isArray(rawContent)) contentList = rawContent;
       else d.add('FIELD_TYPE', 'error', `"sourcesContent" is ${describe(rawContent)}, not an array.`, `${pointer}/sourcesContent`);
     }
+    if (contentCount < 0) contentCount = contentList.length;
 
     let sourceList: unknown[];
     const rawSources = Object.hasOwn(json, 'sources') ? json.sources : undefined;
@@ -175,9 +287,9 @@ class Builder {
       if (rawSources === undefined) d.add('FIELD_MISSING', 'error', 'The map has no "sources" field.', pointer);
       else d.add('FIELD_TYPE', 'error', `"sources" is ${describe(rawSources)}, not an array.`, `${pointer}/sources`);
       // Content can still leak without names: measure it as unnamed sources.
-      sourceList = new Array<unknown>(contentList.length).fill(null);
+      sourceList = new Array<unknown>(contentCount).fill(null);
     }
-    if (Array.isArray(rawSources) || contentList.length > 0) this.measurable = true;
+    if (Array.isArray(rawSources) || contentCount > 0) this.measurable = true;
 
     const base = this.sources.length;
     const count = sourceList.length;
@@ -188,7 +300,7 @@ class Builder {
         d.add('SOURCES_ENTRY_TYPE', 'error', `"sources[${i}]" is ${describe(source)}, not a string or null.`, `${pointer}/sources/${i}`);
         source = null;
       }
-      let content = i < contentList.length ? contentList[i] : null;
+      let content = i >= contentCount ? null : pieces !== null && contentList.length === 0 ? this.pieceContent(pieces, i) : contentList[i];
       if (content !== null && typeof content !== 'string') {
         d.add(
           'SOURCES_CONTENT_ENTRY_TYPE',
@@ -200,14 +312,14 @@ class Builder {
       }
       this.sources.push(source as string | null);
       this.resolvedSources.push(joinSourceRoot(sourceRoot, source as string | null));
-      this.sourcesContent.push(content as string | null);
-      marks.push(this.lineMarks ? this.lineMarks(content as string | null, base + i) : null);
+      this.sourcesContent.push(this.retain ? (content as string | null) : null);
+      marks.push(this.lineMarks && base + count <= this.maxSources ? this.lineMarks(content as string | null, base + i, source as string | null) : null);
     }
-    if (contentList.length > count) {
+    if (contentCount > count) {
       d.add(
         'SOURCES_CONTENT_EXTRA',
         'warning',
-        `"sourcesContent" has ${contentList.length} entries for ${count} sources; the extra ${contentList.length - count} are ignored.`,
+        `"sourcesContent" has ${contentCount} entries for ${count} sources; the extra ${contentCount - count} are ignored.`,
         `${pointer}/sourcesContent`,
       );
     }
@@ -232,8 +344,12 @@ class Builder {
 
     this.readIgnoreList(json, pointer, base, count);
 
-    const summary = scanMappings(mappings, count, nameCount, d, `${pointer}/mappings`, this.lineMarks ? marks : null);
-    this.sections.push({ line, column, sourceOffset: base, sourceCount: count, nameOffset: nameBase, nameCount, mappings });
+    const marked = this.lineMarks ? marks : null;
+    const summary =
+      pieces !== null && pieces.split.mappingsStart >= 0
+        ? scanMappingBytes(pieces.bytes, pieces.split.mappingsStart, pieces.split.mappingsEnd, count, nameCount, d, `${pointer}/mappings`, marked)
+        : scanMappings(mappings, count, nameCount, d, `${pointer}/mappings`, marked);
+    this.sections.push({ line, column, sourceOffset: base, sourceCount: count, nameOffset: nameBase, nameCount, mappings: this.retain ? mappings : '' });
     if (summary.lastLine >= 0) {
       const lastLine = line + summary.lastLine;
       const lastColumn = summary.lastLine === 0 ? column + summary.lastColumn : summary.lastColumn;
@@ -335,9 +451,7 @@ function toJson(input: SourceMapInput, d: DiagnosticCollector): unknown {
   else if (input instanceof Uint8Array) {
     text = utf8Decoder.decode(input);
     // Replacement characters can be genuine; only a strict decode tells. indexOf keeps the common case one fast scan.
-    if (text.includes('\uFFFD') && !isStrictUtf8(input)) {
-      d.add('INVALID_UTF8', 'warning', 'The map is not valid UTF-8; invalid byte sequences were read as U+FFFD.', '');
-    }
+    if (text.includes('\uFFFD') && !isStrictUtf8(input)) d.add('INVALID_UTF8', 'warning', INVALID_UTF8_MESSAGE, '');
   }
   else if (input !== null && typeof input === 'object') return input;
   else {
@@ -360,6 +474,8 @@ function toJson(input: SourceMapInput, d: DiagnosticCollector): unknown {
     return undefined;
   }
 }
+
+const INVALID_UTF8_MESSAGE = 'The map is not valid UTF-8; invalid byte sequences were read as U+FFFD.';
 
 const strictDecoder = new TextDecoder('utf-8', { fatal: true });
 

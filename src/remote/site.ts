@@ -40,7 +40,7 @@ interface Resource {
  * reports them with the same figures as a file scan. Maps on other origins are listed as remote, never fetched.
  * Throws `FETCH_ERROR` when the first URL cannot be fetched; later failures are findings.
  */
-export async function scanUrl(url: string, options: UrlScanOptions = {}, extra: Pick<ReferenceHooks, 'onMap'> = {}): Promise<ExposureReport> {
+export async function scanUrl(url: string, options: UrlScanOptions = {}, extra: Pick<ReferenceHooks, 'onMap' | 'keepContent'> = {}): Promise<ExposureReport> {
   const resolved = resolveScanOptions(options, false, EXTRA_KEYS);
   let start: URL;
   try {

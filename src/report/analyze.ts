@@ -1,4 +1,3 @@
-import { measureMap } from '../analysis/measure';
 import { ForensicsError } from '../errors';
 import type { SourceMapInput } from '../map/parse';
 import type { ScanOptions } from './options';
@@ -6,7 +5,7 @@ import type { ExposureReport } from '../types';
 import { utf8Length } from '../util/text';
 import { buildReport } from './build';
 import { resolveScanOptions } from './options';
-import { detectSignals } from './scan';
+import { measureAndDetect } from './scan';
 
 /** Options of {@link analyzeSourceMap}. */
 export interface AnalyzeOptions extends Pick<ScanOptions, 'signals' | 'detectors'> {
@@ -32,7 +31,7 @@ export function analyzeSourceMap(input: SourceMapInput, options: AnalyzeOptions 
     throw new ForensicsError('INVALID_OPTION', `option "path" must be a string, got ${typeof options.path}`);
   }
   const path = options.path ?? '<map>';
-  const m = measureMap(input, path, 'external');
+  const { measurement: m, signals } = measureAndDetect(input, path, 'external', { ...resolved, limits: { maxSources: Infinity } });
   const bytes = m.entry?.bytes ?? (typeof input === 'string' ? utf8Length(input) : input instanceof Uint8Array ? input.length : 0);
   return buildReport({
     target: { kind: 'map', name: path },
@@ -44,6 +43,6 @@ export function analyzeSourceMap(input: SourceMapInput, options: AnalyzeOptions 
     filesScanned: 1,
     bytesScanned: bytes,
     archives: { total: 0, entries: 0, inflatedBytes: 0 },
-    signals: m.entry ? detectSignals(m.entry, m.contents, resolved) : [],
+    signals,
   });
 }

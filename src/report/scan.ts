@@ -1,4 +1,6 @@
-import { measureMap } from '../analysis/measure';
+import { measureMap, type Measurement } from '../analysis/measure';
+import type { SourceEntry } from '../types';
+import type { SourceMapInput } from '../map/parse';
 import { openArchive, type ReportedArchiveFormat } from '../input/archive/open';
 import { memorySource, type ByteSource } from '../input/archive/bytes';
 import { detectArchive, SNIFF_BYTES, type ArchiveFormat } from '../input/archive/detect';
@@ -47,12 +49,26 @@ export type ScanInput =
  * extractor sees each measured map's contents while they are in memory.
  */
 export interface ReferenceHooks {
-  /** Called once per measured map with its `sourcesContent` (aligned with `entry.files`). */
+  /** Called once per measured map with the contents `keepContent` asked for (aligned with `entry.files`, null elsewhere). */
   onMap?(entry: MapEntry, contents: readonly (string | null)[]): void;
+  /** Which sources' contents `onMap` gets; without it, none (contents are read one at a time and dropped). */
+  keepContent?(file: SourceEntry): boolean;
   /** A `SourceMap` response header for this file, which wins over its comment. */
   headerUrl?(path: string): string | null;
   /** Resolves a URL found in this file; `undefined` falls back to the file-system rules. */
   resolve?(url: string, path: string): MapReference | undefined;
+  /** An external map of the target's own file view already read and measured elsewhere (a worker); `undefined`: read and measure it here. */
+  premeasured?(path: string): Premeasured | undefined;
+}
+
+/** One map file read and measured elsewhere, as {@link ReferenceHooks.premeasured} hands it over. */
+export interface Premeasured {
+  /** Bytes of the file. */
+  size: number;
+  /** What `measureMap` gave; absent when `size` is over `maxMapBytes`. `contents` is what `onMap` will see. */
+  measurement?: Measurement;
+  /** `detectSignals` of it (and any other signal findings of its sources). */
+  signals: SignalFinding[];
 }
 
 interface Context {
@@ -182,13 +198,15 @@ function scanLayer(ctx: Context, vfs: Vfs, prefix: string, depth: number, orphan
       return null;
     }
   };
-  const record = (path: string, kind: MapEntry['kind'], input: Uint8Array, generatedFiles: string[]): void => {
+  const record = (path: string, kind: MapEntry['kind'], input: Uint8Array | Premeasured, generatedFiles: string[]): void => {
     const limits = ctx.options.limits;
-    if (input.length > limits.maxMapBytes) {
-      ctx.problems.push({ code: 'MAP_LIMIT', path: prefix + path, args: { limit: 'maxMapBytes', value: limits.maxMapBytes, actual: input.length } });
+    const size = input instanceof Uint8Array ? input.length : input.size;
+    if (size > limits.maxMapBytes) {
+      ctx.problems.push({ code: 'MAP_LIMIT', path: prefix + path, args: { limit: 'maxMapBytes', value: limits.maxMapBytes, actual: size } });
       return;
     }
-    const m = measureMap(input, prefix + path, kind, limits.maxSources);
+    const { measurement: m, signals } =
+      input instanceof Uint8Array ? measureAndDetect(input, prefix + path, kind, ctx.options, ctx.hooks.keepContent) : { measurement: input.measurement!, signals: input.signals };
     if (m.tooManySources !== undefined) {
       ctx.problems.push({ code: 'MAP_LIMIT', path: prefix + path, args: { limit: 'maxSources', value: limits.maxSources, actual: m.tooManySources } });
       return;
@@ -200,7 +218,7 @@ function scanLayer(ctx: Context, vfs: Vfs, prefix: string, depth: number, orphan
     m.entry.generatedFiles = generatedFiles.map((g) => prefix + g);
     m.entry.orphan = kind === 'external' && generatedFiles.length === 0 && orphans;
     ctx.measured.push(m.entry);
-    ctx.signals.push(...detectSignals(m.entry, m.contents, ctx.options));
+    ctx.signals.push(...signals);
     ctx.hooks.onMap?.(m.entry, m.contents);
   };
   const link = (path: string, url: string): void => {
@@ -258,28 +276,59 @@ function scanLayer(ctx: Context, vfs: Vfs, prefix: string, depth: number, orphan
 
   const external = new Set([...mapFiles, ...references.keys()]);
   for (const path of [...external].sort(comparePaths)) {
+    const pre = depth === 0 ? ctx.hooks.premeasured?.(path) : undefined;
+    if (pre !== undefined) {
+      ctx.filesScanned++;
+      ctx.bytesScanned += pre.size;
+      record(path, 'external', pre, references.get(path) ?? []);
+      continue;
+    }
     const bytes = read(path);
     if (bytes !== null) record(path, 'external', bytes, references.get(path) ?? []);
   }
 }
 
-/** Leak signals in one map's recovered sources (first-party), and the caller's detectors (every file). */
-export function detectSignals(
-  entry: MapEntry,
-  contents: readonly (string | null)[],
-  options: Pick<ResolvedScanOptions, 'signals' | 'detectors'>,
-): SignalFinding[] {
-  const { signals, detectors } = options;
-  const found: SignalFinding[] = [];
-  let commentLines = 0;
-  let firstPartyLines = 0;
-  for (const file of entry.files) {
-    const content = contents[file.index] ?? null;
-    if (content === null) continue;
-    const at = (line: number, column: number) => ({ path: entry.path, source: file.source ?? `#${file.index}`, line, column });
+/**
+ * Measures one map and finds its leak signals while each content is in memory (so they are never all held at once).
+ * `keep` says which contents to hand back in `measurement.contents`.
+ */
+export function measureAndDetect(
+  input: SourceMapInput,
+  path: string,
+  kind: MapEntry['kind'],
+  options: Pick<ResolvedScanOptions, 'signals' | 'detectors'> & { limits: { maxSources: number } },
+  keep?: (file: SourceEntry) => boolean,
+): { measurement: Measurement; signals: SignalFinding[] } {
+  const signals = new MapSignals(path, options);
+  const visitor = keep === undefined ? {} : { keep };
+  const measurement = measureMap(input, path, kind, options.limits.maxSources, signals.active ? { ...visitor, visit: (file, content) => signals.file(file, content) } : visitor);
+  // A map that could not be measured may have been visited in part: what was found there is dropped.
+  return { measurement, signals: measurement.entry === null ? [] : signals.finish() };
+}
+
+/** Leak signals in one map's recovered sources (first-party), and the caller's detectors (every file), fed file by file. */
+export class MapSignals {
+  /** Whether any file needs to be seen at all. */
+  readonly active: boolean;
+  private readonly found: SignalFinding[] = [];
+  private commentLines = 0;
+  private firstPartyLines = 0;
+
+  constructor(
+    private readonly path: string,
+    private readonly options: Pick<ResolvedScanOptions, 'signals' | 'detectors'>,
+  ) {
+    this.active = options.signals || options.detectors.length > 0;
+  }
+
+  /** One source with content, in source order. */
+  file(file: SourceEntry, content: string): void {
+    const { signals, detectors } = this.options;
+    const found = this.found;
+    const at = (line: number, column: number) => ({ path: this.path, source: file.source ?? `#${file.index}`, line, column });
     if (signals && !file.thirdParty) {
-      commentLines += file.commentLines ?? 0;
-      firstPartyLines += file.lines;
+      this.commentLines += file.commentLines ?? 0;
+      this.firstPartyLines += file.lines;
       for (const key of findPrivateKeys(content)) {
         found.push({ code: 'PRIVATE_KEY_IN_SOURCE', location: at(key.line, key.column), args: { kind: key.kind, line: key.line } });
       }
@@ -294,7 +343,7 @@ export function detectSignals(
     for (const detector of detectors) {
       let matches;
       try {
-        matches = detector.detect({ map: entry.path, source: file.source, path: file.path, content, thirdParty: file.thirdParty });
+        matches = detector.detect({ map: this.path, source: file.source, path: file.path, content, thirdParty: file.thirdParty });
       } catch (error) {
         matches = [{ line: 1, column: 0, severity: 'low' as const, message: `the detector failed: ${error instanceof Error ? error.message : String(error)}`, rule: 'detector-error' }];
       }
@@ -308,14 +357,32 @@ export function detectSignals(
       }
     }
   }
-  if (signals && commentLines > 0) {
-    found.push({
-      code: 'COMMENTS_EXPOSED',
-      location: { path: entry.path },
-      args: { commentLines, lines: firstPartyLines, percent: Math.round((commentLines / firstPartyLines) * 1000) / 10 },
-    });
+
+  /** Every finding, closed by the map's share of comment lines. */
+  finish(): SignalFinding[] {
+    if (this.options.signals && this.commentLines > 0) {
+      this.found.push({
+        code: 'COMMENTS_EXPOSED',
+        location: { path: this.path },
+        args: { commentLines: this.commentLines, lines: this.firstPartyLines, percent: Math.round((this.commentLines / this.firstPartyLines) * 1000) / 10 },
+      });
+    }
+    return this.found;
   }
-  return found;
+}
+
+/** Leak signals of a measured map whose contents are all at hand (`contents` aligned with `entry.files`). */
+export function detectSignals(
+  entry: MapEntry,
+  contents: readonly (string | null)[],
+  options: Pick<ResolvedScanOptions, 'signals' | 'detectors'>,
+): SignalFinding[] {
+  const signals = new MapSignals(entry.path, options);
+  for (const file of entry.files) {
+    const content = contents[file.index] ?? null;
+    if (content !== null) signals.file(file, content);
+  }
+  return signals.finish();
 }
 
 /** Opens a file as a nested archive when its head says it is one. */

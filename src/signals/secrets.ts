@@ -1,5 +1,5 @@
 import type { SignalFinding } from '../report/build';
-import type { MapEntry } from '../types';
+import type { MapEntry, SourceEntry } from '../types';
 
 /** One recovered first-party file to check for secrets. */
 export interface SecretCandidate {
@@ -41,10 +41,15 @@ export async function findSecrets(candidates: readonly SecretCandidate[]): Promi
 }
 
 /** A scan hook that keeps the first-party contents secretlint will need once the (synchronous) scan is done. */
-export function collectCandidates(): { candidates: SecretCandidate[]; onMap: (entry: MapEntry, contents: readonly (string | null)[]) => void } {
+export function collectCandidates(): {
+  candidates: SecretCandidate[];
+  onMap: (entry: MapEntry, contents: readonly (string | null)[]) => void;
+  keepContent: (file: SourceEntry) => boolean;
+} {
   const candidates: SecretCandidate[] = [];
   return {
     candidates,
+    keepContent: (file) => !file.thirdParty,
     onMap(entry, contents) {
       for (const file of entry.files) {
         const content = contents[file.index] ?? null;

@@ -1,0 +1,193 @@
+/**
+ * Finds the two big values of a regular map, `sourcesContent` and `mappings`, in its UTF-8 bytes, so the rest of the
+ * map can be parsed on its own and the two read piece by piece: no copy of the whole text is ever made. Only the
+ * structure is checked here (strings, brackets, commas); every piece is parsed by `JSON.parse` later, and any
+ * failure there sends the caller back to parsing the whole text, so the result is always `JSON.parse`'s.
+ */
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+
+/** A regular map cut into the small rest and its two big values. */
+export interface MapSplit {
+  /** Where `sourcesContent`'s value (`[...]`) starts and ends (end exclusive); -1 when the map has none. */
+  contentStart: number;
+  contentEnd: number;
+  /** Each `sourcesContent` entry: `[start, end)` of a JSON string token (quotes included), or -1/-1 for `null`. */
+  entries: Int32Array;
+  /** Where the `mappings` string's characters start and end (quotes excluded); -1 when the map has none. */
+  mappingsStart: number;
+  mappingsEnd: number;
+  /** Where the JSON text starts (after a BOM or an anti-XSSI line). */
+  textStart: number;
+}
+
+/**
+ * Splits `bytes[textStart..]` when it is a JSON object whose top-level `sourcesContent` is an array of strings and
+ * nulls and whose `mappings` is a string of plain ASCII without escapes; otherwise null (parse the whole text).
+ */
+export function splitMap(bytes: Uint8Array, textStart: number): MapSplit | null {
+  const end = bytes.length;
+  let i = skipSpace(bytes, textStart, end);
+  if (bytes[i] !== OPEN_BRACE) return null;
+  i = skipSpace(bytes, i + 1, end);
+  let contentStart = -1;
+  let contentEnd = -1;
+  let entries: Int32Array = EMPTY;
+  let mappingsStart = -1;
+  let mappingsEnd = -1;
+  if (bytes[i] === CLOSE_BRACE) return null;
+  for (;;) {
+    if (bytes[i] !== QUOTE) return null;
+    const keyEnd = stringEnd(bytes, i + 1, end);
+    if (keyEnd < 0) return null;
+    const key = keyOf(bytes, i + 1, keyEnd);
+    i = skipSpace(bytes, keyEnd + 1, end);
+    if (bytes[i] !== COLON) return null;
+    i = skipSpace(bytes, i + 1, end);
+    if (key === 'sourcesContent') {
+      // A repeated key: JSON.parse keeps the last, but keep this simple and let it decide.
+      if (contentStart >= 0 || bytes[i] !== OPEN_BRACKET) return null;
+      contentStart = i;
+      const list = readEntries(bytes, i, end);
+      if (list === null) return null;
+      entries = list.entries;
+      i = list.end;
+      contentEnd = i;
+    } else if (key === 'mappings') {
+      if (mappingsStart >= 0 || bytes[i] !== QUOTE) return null;
+      const close = stringEnd(bytes, i + 1, end);
+      if (close < 0) return null;
+      // Escapes or non-ASCII in `mappings` are rare and wrong; the whole-text path reads them exactly.
+      for (let k = i + 1; k < close; k++) {
+        const c = bytes[k]!;
+        if (c === BACKSLASH || c < 0x20 || c > 0x7e) return null;
+      }
+      mappingsStart = i + 1;
+      mappingsEnd = close;
+      i = close + 1;
+    } else {
+      i = skipValue(bytes, i, end);
+      if (i < 0) return null;
+    }
+    i = skipSpace(bytes, i, end);
+    if (bytes[i] === COMMA) {
+      i = skipSpace(bytes, i + 1, end);
+      continue;
+    }
+    if (bytes[i] !== CLOSE_BRACE) return null;
+    i = skipSpace(bytes, i + 1, end);
+    // Anything after the object is an error JSON.parse words best.
+    return i === end && (contentStart >= 0 || mappingsStart >= 0) ? { contentStart, contentEnd, entries, mappingsStart, mappingsEnd, textStart } : null;
+  }
+}
+
+const EMPTY = new Int32Array(0);
+
+/** Reads `[ "..." | null, ... ]` at `i`; null when an entry is anything else. */
+function readEntries(bytes: Uint8Array, at: number, end: number): { entries: Int32Array; end: number } | null {
+  let list = new Int32Array(64);
+  let n = 0;
+  let i = skipSpace(bytes, at + 1, end);
+  if (bytes[i] === CLOSE_BRACKET) return { entries: EMPTY, end: i + 1 };
+  for (;;) {
+    if (n + 2 > list.length) {
+      const grown = new Int32Array(list.length * 2);
+      grown.set(list);
+      list = grown;
+    }
+    const c = bytes[i];
+    if (c === QUOTE) {
+      const close = stringEnd(bytes, i + 1, end);
+      if (close < 0) return null;
+      list[n++] = i;
+      list[n++] = close + 1;
+      i = close + 1;
+    } else if (c === 0x6e && bytes[i + 1] === 0x75 && bytes[i + 2] === 0x6c && bytes[i + 3] === 0x6c) {
+      list[n++] = -1;
+      list[n++] = -1;
+      i += 4;
+    } else {
+      return null;
+    }
+    i = skipSpace(bytes, i, end);
+    if (bytes[i] === COMMA) {
+      i = skipSpace(bytes, i + 1, end);
+      continue;
+    }
+    if (bytes[i] !== CLOSE_BRACKET) return null;
+    return { entries: list.subarray(0, n), end: i + 1 };
+  }
+}
+
+/** Index of the quote closing a string whose characters start at `i`; -1 when there is none. */
+function stringEnd(bytes: Uint8Array, i: number, end: number): number {
+  for (;;) {
+    const q = bytes.indexOf(QUOTE, i);
+    if (q < 0 || q >= end) return -1;
+    // Escaped when an odd number of backslashes precede it.
+    let k = q - 1;
+    while (bytes[k] === BACKSLASH) k--;
+    if ((q - 1 - k) % 2 === 0) return q;
+    i = q + 1;
+  }
+}
+
+/** A key's text when it is short plain ASCII without escapes (the only keys this module looks for); else ''. */
+function keyOf(bytes: Uint8Array, start: number, end: number): string {
+  if (end - start > 32) return '';
+  let key = '';
+  for (let k = start; k < end; k++) {
+    const c = bytes[k]!;
+    if (c === BACKSLASH || c > 0x7e) return '';
+    key += String.fromCharCode(c);
+  }
+  return key;
+}
+
+/** Skips one JSON value at `i` (structure only); -1 when it is not one. Nesting is counted, not recursed. */
+function skipValue(bytes: Uint8Array, i: number, end: number): number {
+  let depth = 0;
+  for (;;) {
+    if (i >= end) return -1;
+    const c = bytes[i]!;
+    if (c === QUOTE) {
+      const close = stringEnd(bytes, i + 1, end);
+      if (close < 0) return -1;
+      i = close + 1;
+    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+      depth++;
+      i++;
+    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+      if (depth === 0) return -1;
+      depth--;
+      i++;
+    } else if (c === COMMA || c === COLON || isSpace(c)) {
+      if (depth === 0) return -1;
+      i++;
+    } else {
+      // A number or a literal: up to the next delimiter.
+      while (i < end) {
+        const d = bytes[i]!;
+        if (d === COMMA || d === CLOSE_BRACE || d === CLOSE_BRACKET || d === COLON || d === QUOTE || isSpace(d)) break;
+        i++;
+      }
+    }
+    if (depth === 0) return i;
+  }
+}
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
+function skipSpace(bytes: Uint8Array, i: number, end: number): number {
+  while (i < end && isSpace(bytes[i]!)) i++;
+  return i;
+}
