@@ -1,4 +1,5 @@
 import { readSourceMap, type SourceMapInput } from '../map/parse';
+import type { MapAssistant } from '../map/assist';
 import type { Diagnostic } from '../map/diagnostics';
 import type { ContentCounts, MapEntry, MapKind, SourceCounts, SourceEntry } from '../types';
 import { sha256Hex } from '../util/sha256';
@@ -29,6 +30,8 @@ export interface ContentVisitor {
   visit?(file: SourceEntry, content: string): void;
   /** Which contents to hand back in `Measurement.contents` (each one kept costs its memory until the caller drops it). */
   keep?(file: SourceEntry): boolean;
+  /** Another thread that hashes the map and scans its mappings while this one reads the contents. */
+  assistant?: MapAssistant;
 }
 
 /**
@@ -41,9 +44,11 @@ export function measureMap(input: SourceMapInput, path: string, kind: MapKind, m
   const files: SourceEntry[] = [];
   const contents: (string | null)[] = [];
   const { visit, keep } = visitor;
+  const assisted = input instanceof Uint8Array ? (visitor.assistant?.open(input) ?? null) : null;
   const reading = readSourceMap(input, {
     retainContent: false,
     maxSources,
+    assisted,
     lineMarks(content, index, source) {
       const file = measureSource(index, source, content);
       files[index] = file;
@@ -88,7 +93,7 @@ export function measureMap(input: SourceMapInput, path: string, kind: MapKind, m
     diagnostics: reading.diagnostics,
     file: map.file,
     bytes,
-    sha256: sha256Hex(document),
+    sha256: assisted?.sha256() ?? sha256Hex(document),
     sources: sumSources(files),
     content: sumContent(files),
     files,

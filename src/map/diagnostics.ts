@@ -77,6 +77,13 @@ export class DiagnosticCollector {
     this.items.push(diagnostic);
   }
 
+  /** Adds the diagnostics another collector kept (in order) and counts the errors it dropped, as if added here. */
+  absorb(items: readonly Diagnostic[], droppedErrors: number): void {
+    for (const d of items) this.add(d.code, d.severity, d.message, d.pointer, d.offset);
+    this.errors += droppedErrors;
+    this.dropped += droppedErrors;
+  }
+
   /** Adds a diagnostic before all others (one found late that document order puts first); may push the last one out. */
   addFirst(code: DiagnosticCode, severity: Diagnostic['severity'], message: string, pointer: string): void {
     if (severity === 'error') this.errors++;

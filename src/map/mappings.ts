@@ -17,6 +17,12 @@ const SCALE = [1, 32, 1024, 32768, 1048576, 33554432, 1073741824];
 /** `-0` encodes -2^31 (ECMA-426 VLQSignedValue). */
 const MIN_INT32 = -2147483648;
 
+/**
+ * Called for a mapped line outside `marks[source]` (only when line counts are not known yet, as in a helper thread):
+ * it may replace `marks[source]` with a longer array and set the line itself.
+ */
+export type MarkGrowth = (source: number, line: number) => void;
+
 /** What one pass over a `mappings` string saw. */
 export interface MappingsSummary {
   /** Segments decoded (valid or not). */
@@ -65,6 +71,7 @@ export function scanMappingBytes(
   diagnostics: DiagnosticCollector,
   pointer: string,
   marks: readonly (Uint8Array | null)[] | null,
+  grow: MarkGrowth | null = null,
 ): MappingsSummary {
   // The fast loop takes well-formed segments of values up to 30 bits, straight-line; at the first segment it does not
   // take (a grammar or value problem, a long VLQ) it hands its state to the general loop, which reports precisely.
@@ -147,6 +154,7 @@ export function scanMappingBytes(
           if (fields !== 1 && marks !== null) {
             const lines = marks[source];
             if (lines != null && originalLine < lines.length) lines[originalLine] = 1;
+            else if (grow !== null) grow(source, originalLine);
           }
           if (c === -1) return { segments, lastLine, lastColumn, stopped: false };
           i++;
@@ -158,7 +166,7 @@ export function scanMappingBytes(
           // After a comma another segment must follow.
           c = i < end ? bytes[i]! : -1;
           if (c === COMMA || c === SEMICOLON || c === -1) {
-            return scanGeneral(bytes, start, i, end, sourcesLength, namesLength, diagnostics, pointer, marks, segments, lastLine, lastColumn, line, column, source, originalLine, originalColumn, name);
+            return scanGeneral(bytes, start, i, end, sourcesLength, namesLength, diagnostics, pointer, marks, grow, segments, lastLine, lastColumn, line, column, source, originalLine, originalColumn, name);
           }
           continue fast;
         }
@@ -167,7 +175,7 @@ export function scanMappingBytes(
       if (fields === 5) break;
     }
     // Not taken: back to where the segment started, with the state before it.
-    return scanGeneral(bytes, start, segmentStart, end, sourcesLength, namesLength, diagnostics, pointer, marks, segments, lastLine, lastColumn, line, before0, before1, before2, before3, before4);
+    return scanGeneral(bytes, start, segmentStart, end, sourcesLength, namesLength, diagnostics, pointer, marks, grow, segments, lastLine, lastColumn, line, before0, before1, before2, before3, before4);
   }
 }
 
@@ -182,6 +190,7 @@ function scanGeneral(
   diagnostics: DiagnosticCollector,
   pointer: string,
   marks: readonly (Uint8Array | null)[] | null,
+  grow: MarkGrowth | null,
   segments: number,
   lastLine: number,
   lastColumn: number,
@@ -220,6 +229,7 @@ function scanGeneral(
           if (fields !== 1 && marks !== null) {
             const lines = marks[source];
             if (lines != null && originalLine < lines.length) lines[originalLine] = 1;
+            else if (grow !== null) grow(source, originalLine);
           }
         } else {
           segmentProblem(diagnostics, pointer, segmentStart - start, fields, column, source, sourcesLength, originalLine, originalColumn, name, namesLength);
@@ -227,6 +237,7 @@ function scanGeneral(
           if (fields === 5 && column >= 0 && source >= 0 && source < sourcesLength && originalLine >= 0 && originalColumn >= 0 && marks !== null) {
             const lines = marks[source];
             if (lines != null && originalLine < lines.length) lines[originalLine] = 1;
+            else if (grow !== null) grow(source, originalLine);
           }
           if (column >= 0 && fields !== 0 && line >= lastLine) {
             if (line > lastLine) lastColumn = column;

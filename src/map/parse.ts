@@ -4,6 +4,7 @@ import { DiagnosticCollector, type Diagnostic, type ValidationResult } from './d
 import { scanMappingBytes, scanMappings } from './mappings';
 import { ParsedMap, type MapSection } from './parsed-map';
 import { splitMap, type MapSplit } from './split';
+import type { AssistedMap } from './assist';
 
 /** A source map as text, UTF-8 bytes, or an already parsed JSON value. */
 export type SourceMapInput = string | Uint8Array | object;
@@ -26,6 +27,8 @@ export interface ReadOptions {
   retainContent?: boolean;
   /** Past this many flattened sources `lineMarks` is no longer called (the caller refuses such maps anyway). */
   maxSources?: number;
+  /** Another thread's work on these bytes (piecewise reads only): the mappings pass is handed to it. */
+  assisted?: AssistedMap | null;
 }
 
 /** A map's bytes and where its big values lie, read piece by piece (see `ReadOptions.retainContent`). */
@@ -224,6 +227,7 @@ class Builder {
   private readonly lineMarks: ReadOptions['lineMarks'];
   private readonly retain: boolean;
   private readonly maxSources: number;
+  private readonly assisted: AssistedMap | null;
 
   constructor(
     private readonly diagnostics: DiagnosticCollector,
@@ -234,6 +238,7 @@ class Builder {
     this.lineMarks = options.lineMarks;
     this.retain = options.retainContent !== false;
     this.maxSources = options.maxSources ?? Infinity;
+    this.assisted = pieces !== null ? (options.assisted ?? null) : null;
   }
 
   /** Entry `i` of a piecewise read's `sourcesContent`. */
@@ -294,6 +299,12 @@ class Builder {
     const base = this.sources.length;
     const count = sourceList.length;
     const marks: (Uint8Array | null)[] = [];
+    // The other thread scans `mappings` while this one reads the contents; counts are those the scan below would use.
+    const assisted = pieces !== null && pieces.split.mappingsStart >= 0 && this.lineMarks && base + count <= this.maxSources ? this.assisted : null;
+    if (assisted !== null) {
+      const nameCount = Object.hasOwn(json, 'names') && Array.isArray(json.names) ? json.names.length : 0;
+      assisted.startMappings(pieces!.split.mappingsStart, pieces!.split.mappingsEnd, count, nameCount, `${pointer}/mappings`);
+    }
     for (let i = 0; i < count; i++) {
       let source = sourceList[i];
       if (source !== null && typeof source !== 'string') {
@@ -345,10 +356,21 @@ class Builder {
     this.readIgnoreList(json, pointer, base, count);
 
     const marked = this.lineMarks ? marks : null;
-    const summary =
-      pieces !== null && pieces.split.mappingsStart >= 0
-        ? scanMappingBytes(pieces.bytes, pieces.split.mappingsStart, pieces.split.mappingsEnd, count, nameCount, d, `${pointer}/mappings`, marked)
-        : scanMappings(mappings, count, nameCount, d, `${pointer}/mappings`, marked);
+    const done = assisted?.mappings() ?? null;
+    let summary;
+    if (done !== null) {
+      summary = done.summary;
+      d.absorb(done.diagnostics, done.dropped);
+      for (let i = 0; i < count; i++) {
+        const mine = marks[i];
+        const theirs = done.marks[i];
+        if (mine != null && theirs != null) mine.set(theirs.length > mine.length ? theirs.subarray(0, mine.length) : theirs);
+      }
+    } else if (pieces !== null && pieces.split.mappingsStart >= 0) {
+      summary = scanMappingBytes(pieces.bytes, pieces.split.mappingsStart, pieces.split.mappingsEnd, count, nameCount, d, `${pointer}/mappings`, marked);
+    } else {
+      summary = scanMappings(mappings, count, nameCount, d, `${pointer}/mappings`, marked);
+    }
     this.sections.push({ line, column, sourceOffset: base, sourceCount: count, nameOffset: nameBase, nameCount, mappings: this.retain ? mappings : '' });
     if (summary.lastLine >= 0) {
       const lastLine = line + summary.lastLine;

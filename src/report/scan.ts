@@ -1,4 +1,5 @@
-import { measureMap, type Measurement } from '../analysis/measure';
+import { measureMap, type ContentVisitor, type Measurement } from '../analysis/measure';
+import type { MapAssistant } from '../map/assist';
 import type { SourceEntry } from '../types';
 import type { SourceMapInput } from '../map/parse';
 import { openArchive, type ReportedArchiveFormat } from '../input/archive/open';
@@ -53,6 +54,8 @@ export interface ReferenceHooks {
   onMap?(entry: MapEntry, contents: readonly (string | null)[]): void;
   /** Which sources' contents `onMap` gets; without it, none (contents are read one at a time and dropped). */
   keepContent?(file: SourceEntry): boolean;
+  /** Another thread for big maps' hash and mappings pass (the Node entry's worker). */
+  assistant?: MapAssistant;
   /** A `SourceMap` response header for this file, which wins over its comment. */
   headerUrl?(path: string): string | null;
   /** Resolves a URL found in this file; `undefined` falls back to the file-system rules. */
@@ -206,7 +209,7 @@ function scanLayer(ctx: Context, vfs: Vfs, prefix: string, depth: number, orphan
       return;
     }
     const { measurement: m, signals } =
-      input instanceof Uint8Array ? measureAndDetect(input, prefix + path, kind, ctx.options, ctx.hooks.keepContent) : { measurement: input.measurement!, signals: input.signals };
+      input instanceof Uint8Array ? measureAndDetect(input, prefix + path, kind, ctx.options, ctx.hooks.keepContent, ctx.hooks.assistant) : { measurement: input.measurement!, signals: input.signals };
     if (m.tooManySources !== undefined) {
       ctx.problems.push({ code: 'MAP_LIMIT', path: prefix + path, args: { limit: 'maxSources', value: limits.maxSources, actual: m.tooManySources } });
       return;
@@ -298,9 +301,12 @@ export function measureAndDetect(
   kind: MapEntry['kind'],
   options: Pick<ResolvedScanOptions, 'signals' | 'detectors'> & { limits: { maxSources: number } },
   keep?: (file: SourceEntry) => boolean,
+  assistant?: MapAssistant,
 ): { measurement: Measurement; signals: SignalFinding[] } {
   const signals = new MapSignals(path, options);
-  const visitor = keep === undefined ? {} : { keep };
+  const visitor: ContentVisitor = {};
+  if (keep !== undefined) visitor.keep = keep;
+  if (assistant !== undefined) visitor.assistant = assistant;
   const measurement = measureMap(input, path, kind, options.limits.maxSources, signals.active ? { ...visitor, visit: (file, content) => signals.file(file, content) } : visitor);
   // A map that could not be measured may have been visited in part: what was found there is dropped.
   return { measurement, signals: measurement.entry === null ? [] : signals.finish() };
