@@ -11,6 +11,16 @@ export default defineConfig([
     splitting: false,
     // Bundled so only the inflaters we use are parsed (fflate's full entry costs ~10 ms of start-up per process).
     noExternal: ['fflate'],
+    // import.meta.url in the CJS build (it finds dist/worker.js beside dist/node.cjs).
+    shims: true,
+  },
+  {
+    // The worker thread of parallel scans, beside the bundles that start it (ESM, loaded by both builds).
+    entry: { worker: 'src/parallel/worker.ts', assist: 'src/parallel/assist-worker.ts' },
+    format: ['esm'],
+    target: 'node20',
+    splitting: false,
+    noExternal: ['fflate'],
   },
   {
     entry: { cli: 'src/cli/main.ts' },

@@ -15,7 +15,9 @@ import { scanUrl as scanUrlWith, type UrlScanOptions } from './remote/site';
 import { withFindings } from './report/build';
 import { checkPolicy, evaluatePolicy, type ExposurePolicy } from './report/policy';
 import { collectCandidates, findSecrets } from './signals/secrets';
-import { resolveScanOptions, type ScanOptions } from './report/options';
+import { premeasureDirectory, progressTotals, scanTargetsInWorkers } from './parallel/many';
+import { resolveJobs } from './parallel/pool';
+import { resolveScanOptions, type ScanOptions, type ScanProgress } from './report/options';
 import { scanOpened, scanSync as scanMemorySync } from './report/api';
 import type { ReferenceHooks } from './report/scan';
 import { openMemoryTarget, type ScanTarget } from './report/target';
@@ -116,7 +118,17 @@ export interface AnyScanOptions extends ScanOptions {
    * @default 100
    */
   maxRequests?: number;
+  /**
+   * Worker threads to use: {@link scanMany} scans that many targets at once, and a directory with many `.map` files
+   * (at least 4 files and 4 MiB) has its maps measured in that many workers. `1` does everything in this thread.
+   * Reports are the same whatever the number. Small inputs, `detectors` and `--extract` always run in this thread.
+   * @default os.availableParallelism()
+   */
+  jobs?: number;
 }
+
+/** The keys {@link AnyScanOptions} adds to the scan options. */
+const ANY_KEYS = ['publishable', 'registry', 'fetch', 'maxRequests', 'jobs'];
 
 /**
  * Scans any target the CLI takes: `npm:name@version`, an `http(s)://` page or script, a package directory with
@@ -128,18 +140,73 @@ export async function scanAny(target: ScanTarget, options: AnyScanOptions = {}):
 
 /** {@link scanAny} with scan hooks, and the kind of a report being scanned again (which fixes how its name is read). */
 async function scanAnyWith(target: ScanTarget, options: AnyScanOptions, hooks: ReferenceHooks, kind: ReportTarget['kind'] | null): Promise<ExposureReport> {
-  const { publishable, registry, fetch, maxRequests, ...scanOptions } = options ?? {};
+  const { publishable, registry, fetch, maxRequests, jobs, ...scanOptions } = options ?? {};
+  const workers = resolveJobs(jobs);
   // Each kind of target takes only its own extra options (unknown options are errors in the functions below).
   const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
-  return withSecrets(scanOptions, hooks, (h) => {
+  return withSecrets(scanOptions, hooks, async (h) => {
     if (typeof target === 'string') {
       if (kind === 'package' || (publishable === true && kind === null)) return scanPackageWith(target, scanOptions, h);
       if (kind === 'npm' || (kind === null && target.startsWith('npm:'))) return scanNpmPackageWith(target, { ...scanOptions, ...defined({ registry, fetch }) }, h);
       if (kind === 'url' || (kind === null && /^https?:\/\//i.test(target))) return scanUrlWith(target, { ...scanOptions, ...defined({ fetch, maxRequests }) }, h);
-      return scanOpened(openNodeTarget(target), scanOptions, [], h);
+      const opened = openNodeTarget(target);
+      // A caller that needs every map's contents here (the extractor) gets an in-process scan.
+      const premeasured = hooks.onMap === undefined ? await premeasureDirectory(opened, resolveScanOptions(scanOptions, opened.orphans), workers) : null;
+      if (premeasured === null) return scanOpened(opened, scanOptions, [], h);
+      return scanOpened(opened, scanOptions, [], {
+        ...h,
+        premeasured(path) {
+          const found = premeasured.get(path);
+          premeasured.delete(path);
+          return found;
+        },
+      });
     }
     return scanOpened(openMemoryTarget(target), scanOptions, [], h);
   });
+}
+
+/**
+ * Scans several targets (anything {@link scanAny} takes), path targets in worker threads, `jobs` at a time, and
+ * returns one settled result per target, in target order: `{ status: 'fulfilled', value: report }`, or
+ * `{ status: 'rejected', reason }` for a target that could not be scanned (a `ForensicsError` such as
+ * `TARGET_UNREADABLE`, or an error saying its worker died); the others are scanned all the same. `onProgress`
+ * gets totals over all targets. Options must be plain data to cross to workers: with `fetch` or `detectors`, or
+ * `jobs: 1`, or fewer than two path targets, everything runs in this thread. Reports are the same either way.
+ */
+export async function scanMany(targets: readonly ScanTarget[], options: AnyScanOptions = {}): Promise<PromiseSettledResult<ExposureReport>[]> {
+  if (!Array.isArray(targets)) throw new ForensicsError('INVALID_TARGET', 'scanMany takes an array of targets');
+  const { jobs, onProgress, ...rest } = options ?? {};
+  resolveScanOptions(rest, true, ANY_KEYS);
+  const workers = resolveJobs(jobs);
+  const latest: (ScanProgress | null)[] = targets.map(() => null);
+  const progress =
+    onProgress === undefined
+      ? undefined
+      : (index: number, p: ScanProgress) => {
+          latest[index] = p;
+          onProgress(progressTotals(latest));
+        };
+  const positions = targets.flatMap((t, i) => (typeof t === 'string' ? [i] : []));
+  const plain = rest.fetch === undefined && (rest.detectors === undefined || rest.detectors.length === 0);
+  // Path targets go to workers (started now, awaited below) while in-memory ones are scanned here.
+  const inWorkers =
+    workers > 1 && positions.length >= 2 && plain
+      ? scanTargetsInWorkers(positions.map((i) => targets[i] as string), rest, workers, progress && ((n, p) => progress(positions[n]!, p)))
+      : Promise.resolve(null);
+  const here = async (index: number): Promise<PromiseSettledResult<ExposureReport>> => {
+    try {
+      const onTarget = progress && ((p: ScanProgress) => progress(index, p));
+      return { status: 'fulfilled', value: await scanAny(targets[index]!, { ...rest, jobs: workers, ...(onTarget && { onProgress: onTarget }) }) };
+    } catch (reason) {
+      return { status: 'rejected', reason };
+    }
+  };
+  const results: PromiseSettledResult<ExposureReport>[] = new Array(targets.length);
+  for (const [index, target] of targets.entries()) if (typeof target !== 'string') results[index] = await here(index);
+  const settled = await inWorkers;
+  for (const [n, index] of positions.entries()) results[index] = settled !== null ? settled[n]! : await here(index);
+  return results;
 }
 
 /**
@@ -166,7 +233,7 @@ export async function extractSources(
     source = target;
   }
   // Check the scan options before anything is created on disk.
-  resolveScanOptions(scanOptions, true, ['publishable', 'registry', 'fetch', 'maxRequests']);
+  resolveScanOptions(scanOptions, true, ANY_KEYS);
   const extractor = new Extractor(outDir, { force, maxWriteBytes });
   const report = await scanAnyWith(source, scanOptions, extractor.hooks, kind);
   return { report, manifest: extractor.finish(report) };

@@ -33,7 +33,7 @@ describe('public surface', () => {
   });
 
   it('gives the Node entry the same names plus its I/O functions, with path-capable scan functions', () => {
-    expect(Object.keys(node).sort()).toEqual([...Object.keys(core), 'assertNoExposure', 'extractSources', 'parseNpmSpec', 'scanAny', 'scanNpmPackage', 'scanPackage', 'scanUrl'].sort());
+    expect(Object.keys(node).sort()).toEqual([...Object.keys(core), 'assertNoExposure', 'extractSources', 'parseNpmSpec', 'scanAny', 'scanMany', 'scanNpmPackage', 'scanPackage', 'scanUrl'].sort());
     expect(node.scanSync).not.toBe(core.scanSync);
     expect(node.parseSourceMap).toBe(core.parseSourceMap);
   });

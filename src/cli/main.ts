@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { reaches, SEVERITIES } from '../findings';
-import { checkPolicy, diffReports, evaluatePolicy, extractSources, formatDiffText, formatJson, formatMarkdown, formatSarif, formatText, isForensicsError, scanAny, VERSION } from '../node';
+import { checkPolicy, diffReports, evaluatePolicy, extractSources, formatDiffText, formatJson, formatMarkdown, formatSarif, formatText, isForensicsError, scanMany, VERSION } from '../node';
 import type { AnyScanOptions, ExposurePolicy, ExposureReport, ScanOptions, ScanProgress, Severity } from '../node';
 
 const USAGE = `Usage: sourcemap-forensics scan <target...> [options]
@@ -30,6 +30,8 @@ Options:
   --max-map-bytes N      bytes of one map; larger maps are reported, not parsed (default 268435456)
   --max-sources N        sources of one map; maps with more are reported, not measured (default 100000)
   --max-requests N       HTTP requests allowed per site target (default 100)
+  --jobs N               worker threads for several targets or a folder of many maps (default: the
+                         available cores); 1 scans everything in this thread
   --no-signals           skip leak signals (secrets, private keys, internal URLs, comments) in recovered source
   --quiet                print nothing on standard output and no progress (errors still go to stderr)
   -h, --help             show this help
@@ -77,6 +79,7 @@ async function main(argv: readonly string[]): Promise<number> {
         'max-map-bytes': { type: 'string' },
         'max-sources': { type: 'string' },
         'max-requests': { type: 'string' },
+        jobs: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -112,6 +115,8 @@ async function main(argv: readonly string[]): Promise<number> {
       if (value !== undefined) limits[key] = count(flag, value);
     }
     const maxRequests = values['max-requests'] === undefined ? undefined : count('max-requests', values['max-requests']);
+    const jobs = values.jobs === undefined ? undefined : count('jobs', values.jobs);
+    if (jobs === 0) throw new UsageError('--jobs must be at least 1');
     if (values.extract !== undefined && targets.length !== 1) throw new UsageError('--extract takes exactly one target');
     if (values.force && values.extract === undefined) throw new UsageError('--force only applies to --extract');
     const policy = values.policy === undefined ? undefined : readPolicy(values.policy);
@@ -125,6 +130,7 @@ async function main(argv: readonly string[]): Promise<number> {
       registry: values.registry,
       limits,
       maxRequests,
+      jobs,
       extract: values.extract,
       force: values.force === true,
     });
@@ -192,25 +198,43 @@ interface RunOptions {
   registry: string | undefined;
   limits: ScanOptions;
   maxRequests: number | undefined;
+  jobs: number | undefined;
   extract: string | undefined;
   force: boolean;
 }
 
-/** Dispatches one target to the scan function its form asks for. */
-async function scanTarget(target: string, o: RunOptions, options: ScanOptions): Promise<ExposureReport> {
+/** The scan options of the target kinds, from the flags. */
+function anyOptions(o: RunOptions, options: ScanOptions): AnyScanOptions {
   const any: AnyScanOptions = { ...options, publishable: o.publishable };
   if (o.registry !== undefined) any.registry = o.registry;
   if (o.maxRequests !== undefined) any.maxRequests = o.maxRequests;
-  if (o.extract === undefined) return scanAny(target, any);
-  const { report, manifest } = await extractSources(target, o.extract, { ...any, force: o.force });
+  if (o.jobs !== undefined) any.jobs = o.jobs;
+  return any;
+}
+
+/** `--extract`: one target, scanned in this thread (the extractor needs every map's contents here). */
+async function extractTarget(target: string, o: RunOptions, extract: string, options: ScanOptions): Promise<ExposureReport> {
+  const { report, manifest } = await extractSources(target, extract, { ...anyOptions(o, options), force: o.force });
   if (!o.quiet) {
     const s = manifest.summary;
     process.stderr.write(
-      `sourcemap-forensics: extracted ${s.written} files (${s.bytes} bytes, ${s.lines} lines) to ${o.extract}; ` +
-        `${s.skipped} not written, ${s.sanitized} renamed to stay inside or be portable; see ${o.extract}/manifest.json\n`,
+      `sourcemap-forensics: extracted ${s.written} files (${s.bytes} bytes, ${s.lines} lines) to ${extract}; ` +
+        `${s.skipped} not written, ${s.sanitized} renamed to stay inside or be portable; see ${extract}/manifest.json\n`,
     );
   }
   return report;
+}
+
+/** Every target, in order: several at once in worker threads (`--jobs`); a failed one is `rejected`. */
+async function scanTargets(targets: string[], o: RunOptions, progress: ReturnType<typeof createProgress> | undefined): Promise<PromiseSettledResult<ExposureReport>[]> {
+  const label = targets.length === 1 ? targets[0]! : `${targets.length} targets`;
+  const options: ScanOptions = progress ? { ...o.limits, onProgress: (p) => progress.update(label, p) } : { ...o.limits };
+  if (o.extract === undefined) return scanMany(targets, anyOptions(o, options));
+  try {
+    return [{ status: 'fulfilled', value: await extractTarget(targets[0]!, o, o.extract, options) }];
+  } catch (reason) {
+    return [{ status: 'rejected', reason }];
+  }
 }
 
 async function run(targets: string[], o: RunOptions): Promise<number> {
@@ -218,17 +242,21 @@ async function run(targets: string[], o: RunOptions): Promise<number> {
   const reports: ExposureReport[] = [];
   let unreadable = false;
   const progress = !quiet && process.stderr.isTTY ? createProgress() : undefined;
-  for (const target of targets) {
-    try {
-      const options: ScanOptions = progress ? { ...o.limits, onProgress: (p) => progress.update(target, p) } : { ...o.limits };
-      reports.push(await scanTarget(target, o, options));
-    } catch (error) {
-      if (!isForensicsError(error)) throw error;
-      progress?.clear();
-      process.stderr.write(`sourcemap-forensics: ${error.message.replace(/^\[sourcemap-forensics\] /, '')}\n`);
-      unreadable = true;
+  const results = await scanTargets(targets, o, progress);
+  progress?.clear();
+  for (const [i, result] of results.entries()) {
+    if (result.status === 'fulfilled') {
+      reports.push(result.value);
+      continue;
     }
-    progress?.clear();
+    const error: unknown = result.reason;
+    // A target that cannot be read is reported and the others still are; anything else is a bug, said as one.
+    const message = isForensicsError(error)
+      ? error.message.replace(/^\[sourcemap-forensics\] /, '')
+      : `internal error while scanning ${targets[i]}: ${error instanceof Error ? error.message : String(error)}`;
+    process.stderr.write(`sourcemap-forensics: ${message}\n`);
+    if (!isForensicsError(error) && process.env.SOURCEMAP_FORENSICS_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
+    unreadable = true;
   }
   // JSON: one target gives an object (nothing when it failed), several an array of the reports that could be made.
   const text =

@@ -1,0 +1,179 @@
+/**
+ * A small pool of worker threads (Node only). Workers start lazily, one job runs in each at a time (so at most
+ * `size` jobs hold their data at once), idle workers do not keep the process alive, and `close()` ends them all.
+ * A job that throws, or a worker that dies under it, rejects that job's promise; the pool goes on with a new worker.
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { ForensicsError } from '../errors';
+
+/** What the pool sends a worker: one job. */
+export interface JobMessage<J> {
+  id: number;
+  job: J;
+}
+
+/** What a worker sends back: progress (any number of times), then one result or one error. */
+export type ReplyMessage<R> =
+  | { id: number; type: 'progress'; value: unknown }
+  | { id: number; type: 'done'; value: R }
+  | { id: number; type: 'failed'; error: SerializedError };
+
+/** An error as it crosses the thread boundary (a `ForensicsError` keeps its code, diagnostics and violations). */
+export interface SerializedError {
+  name: string;
+  message: string;
+  stack?: string;
+  code?: string;
+  diagnostics?: unknown[];
+  violations?: unknown[];
+}
+
+export function serializeError(error: unknown): SerializedError {
+  if (!(error instanceof Error)) return { name: 'Error', message: String(error) };
+  const e = error as Error & Partial<SerializedError>;
+  const out: SerializedError = { name: e.name, message: e.message };
+  if (e.stack !== undefined) out.stack = e.stack;
+  if (typeof e.code === 'string') out.code = e.code;
+  if (Array.isArray(e.diagnostics)) out.diagnostics = e.diagnostics;
+  if (Array.isArray(e.violations)) out.violations = e.violations;
+  return out;
+}
+
+/** The error again, on this side: a `ForensicsError` is one again (`isForensicsError` and `instanceof` hold). */
+export function deserializeError(e: SerializedError): Error {
+  if (e.name === 'ForensicsError' && e.code !== undefined) {
+    const message = e.message.replace(/^\[sourcemap-forensics\] /, '');
+    return new ForensicsError(e.code as ForensicsError['code'], message, (e.diagnostics ?? []) as never, (e.violations ?? []) as never);
+  }
+  const error = new Error(e.message);
+  error.name = e.name;
+  if (e.stack !== undefined) error.stack = e.stack;
+  return error;
+}
+
+/**
+ * The worker script: `worker.js` beside the bundle that runs this code (`dist/node.js`, `dist/node.cjs` and
+ * `dist/cli.js` all sit beside `dist/worker.js`), or, when this module runs from `src/` (the tests), the built
+ * `dist/worker.js`. Null when neither exists (the library was re-bundled without it): callers scan in-process.
+ */
+export function workerScript(): URL | null {
+  const here = import.meta.url;
+  const url = new URL(here.endsWith('/src/parallel/pool.ts') ? '../../dist/worker.js' : './worker.js', here);
+  return existsSync(fileURLToPath(url)) ? url : null;
+}
+
+/** Checks the `jobs` option: a whole number >= 1; the default is the cores Node may use. */
+export function resolveJobs(jobs: unknown): number {
+  if (jobs === undefined) return availableParallelism();
+  if (typeof jobs !== 'number' || !Number.isInteger(jobs) || jobs < 1) {
+    throw new ForensicsError('INVALID_OPTION', `option "jobs" must be an integer >= 1, got ${JSON.stringify(jobs)}`);
+  }
+  return jobs;
+}
+
+interface Pending<J, R> {
+  id: number;
+  job: J;
+  resolve(value: R): void;
+  reject(error: Error): void;
+  onProgress: ((value: unknown) => void) | undefined;
+}
+
+interface Slot<J, R> {
+  worker: Worker;
+  running: Pending<J, R> | null;
+}
+
+/** Counters for tests and benchmarks: workers started over the life of the process. */
+export const poolStats = { started: 0 };
+
+export class WorkerPool<J, R> {
+  readonly size: number;
+  private readonly script: URL;
+  private readonly slots: Slot<J, R>[] = [];
+  private readonly queue: Pending<J, R>[] = [];
+  private nextId = 1;
+  private closed = false;
+
+  constructor(script: URL, size: number) {
+    this.script = script;
+    this.size = Math.max(1, size);
+  }
+
+  /** Runs one job in a worker; progress messages of this job go to `onProgress`. */
+  run(job: J, onProgress?: (value: unknown) => void): Promise<R> {
+    if (this.closed) return Promise.reject(new Error('the worker pool is closed'));
+    return new Promise<R>((resolve, reject) => {
+      this.queue.push({ id: this.nextId++, job, resolve, reject, onProgress });
+      this.pump();
+    });
+  }
+
+  /** Ends every worker; jobs still queued or running are rejected. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const stopped = new Error('the worker pool was closed');
+    for (const p of this.queue.splice(0)) p.reject(stopped);
+    const slots = this.slots.splice(0);
+    for (const slot of slots) {
+      slot.running?.reject(stopped);
+      slot.running = null;
+    }
+    await Promise.all(slots.map((slot) => slot.worker.terminate()));
+  }
+
+  private pump(): void {
+    while (this.queue.length > 0) {
+      let slot = this.slots.find((s) => s.running === null);
+      if (slot === undefined) {
+        if (this.slots.length >= this.size) return;
+        slot = this.start();
+      }
+      const pending = this.queue.shift()!;
+      slot.running = pending;
+      slot.worker.ref();
+      slot.worker.postMessage({ id: pending.id, job: pending.job } satisfies JobMessage<J>);
+    }
+  }
+
+  private start(): Slot<J, R> {
+    poolStats.started++;
+    const worker = new Worker(this.script);
+    const slot: Slot<J, R> = { worker, running: null };
+    this.slots.push(slot);
+    worker.on('message', (message: ReplyMessage<R>) => {
+      const pending = slot.running;
+      if (pending === null || message.id !== pending.id) return;
+      if (message.type === 'progress') {
+        pending.onProgress?.(message.value);
+        return;
+      }
+      slot.running = null;
+      // An idle worker must not keep the process alive.
+      worker.unref();
+      if (message.type === 'done') pending.resolve(message.value);
+      else pending.reject(deserializeError(message.error));
+      this.pump();
+    });
+    let failure: Error | null = null;
+    worker.on('error', (error) => {
+      failure = error;
+    });
+    worker.on('exit', (code) => {
+      const index = this.slots.indexOf(slot);
+      if (index === -1) return; // closed
+      this.slots.splice(index, 1);
+      const pending = slot.running;
+      slot.running = null;
+      if (pending !== null) {
+        const reason = failure?.message ?? `exit code ${code}`;
+        pending.reject(new Error(`the worker died while running this job: ${reason}`));
+      }
+      this.pump();
+    });
+    return slot;
+  }
+}
