@@ -17,6 +17,7 @@ import { checkPolicy, evaluatePolicy, type ExposurePolicy } from './report/polic
 import { collectCandidates, findSecrets } from './signals/secrets';
 import { premeasureDirectory, progressTotals, scanTargetsInWorkers } from './parallel/many';
 import { resolveJobs } from './parallel/pool';
+import { ASSIST_MIN_BYTES, ThreadAssistant } from './parallel/assist';
 import { resolveScanOptions, type ScanOptions, type ScanProgress } from './report/options';
 import { scanOpened, scanSync as scanMemorySync } from './report/api';
 import type { ReferenceHooks } from './report/scan';
@@ -54,7 +55,7 @@ async function withSecrets(
   const collector = collectCandidates();
   const report = await run({
     ...hooks,
-    keepContent: (file) => collector.keepContent(file) || hooks.keepContent?.(file) === true,
+    keepContent: hooks.keepContent === 'all' ? 'all' : collector.keepContent,
     onMap(entry, contents) {
       hooks.onMap?.(entry, contents);
       collector.onMap(entry, contents);
@@ -149,21 +150,41 @@ async function scanAnyWith(target: ScanTarget, options: AnyScanOptions, hooks: R
       if (kind === 'package' || (publishable === true && kind === null)) return scanPackageWith(target, scanOptions, h);
       if (kind === 'npm' || (kind === null && target.startsWith('npm:'))) return scanNpmPackageWith(target, { ...scanOptions, ...defined({ registry, fetch }) }, h);
       if (kind === 'url' || (kind === null && /^https?:\/\//i.test(target))) return scanUrlWith(target, { ...scanOptions, ...defined({ fetch, maxRequests }) }, h);
-      const opened = openNodeTarget(target);
-      // A caller that needs every map's contents here (the extractor) gets an in-process scan.
-      const premeasured = hooks.onMap === undefined ? await premeasureDirectory(opened, resolveScanOptions(scanOptions, opened.orphans), workers) : null;
-      if (premeasured === null) return scanOpened(opened, scanOptions, [], h);
-      return scanOpened(opened, scanOptions, [], {
-        ...h,
-        premeasured(path) {
-          const found = premeasured.get(path);
-          premeasured.delete(path);
-          return found;
-        },
-      });
+      // A big map is hashed and its mappings scanned on a second core while this one reads its contents.
+      const assistant = workers > 1 ? new ThreadAssistant(bigMapAhead(target)) : undefined;
+      try {
+        const opened = openNodeTarget(target);
+        const assisted = assistant === undefined ? h : { ...h, assistant };
+        // A caller that needs every map's contents here (the extractor) gets an in-process scan.
+        const premeasured = hooks.onMap === undefined ? await premeasureDirectory(opened, resolveScanOptions(scanOptions, opened.orphans), workers) : null;
+        if (premeasured === null) return scanOpened(opened, scanOptions, [], assisted);
+        return scanOpened(opened, scanOptions, [], {
+          ...assisted,
+          premeasured(path) {
+            const found = premeasured.get(path);
+            premeasured.delete(path);
+            return found;
+          },
+        });
+      } finally {
+        assistant?.close();
+      }
     }
     return scanOpened(openMemoryTarget(target), scanOptions, [], h);
   });
+}
+
+/** A file target that is, or names beside it, a map big enough to start the helper thread before reading it. */
+function bigMapAhead(target: string): boolean {
+  const size = (path: string): number => {
+    try {
+      const stats = statSync(path);
+      return stats.isFile() ? stats.size : 0;
+    } catch {
+      return 0;
+    }
+  };
+  return size(target) >= ASSIST_MIN_BYTES || size(`${target}.map`) >= ASSIST_MIN_BYTES;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { readSourceMap, type SourceMapInput } from '../map/parse';
-import type { MapAssistant } from '../map/assist';
+import type { ContentFigures, MapAssistant } from '../map/assist';
 import type { Diagnostic } from '../map/diagnostics';
 import type { ContentCounts, MapEntry, MapKind, SourceCounts, SourceEntry } from '../types';
 import { sha256Hex } from '../util/sha256';
@@ -21,6 +21,9 @@ export interface Measurement {
   tooManySources?: number;
 }
 
+/** Which contents a measurement hands back: every one, or first-party ones only. */
+export type KeepContent = 'all' | 'first-party';
+
 /** What {@link measureMap} does with each source's content while it is in memory. */
 export interface ContentVisitor {
   /**
@@ -29,7 +32,12 @@ export interface ContentVisitor {
    */
   visit?(file: SourceEntry, content: string): void;
   /** Which contents to hand back in `Measurement.contents` (each one kept costs its memory until the caller drops it). */
-  keep?(file: SourceEntry): boolean;
+  keep?: KeepContent;
+  /**
+   * `visit` does nothing with third-party files (they carry no built-in signals): with an `assistant`, another thread
+   * may measure some of them, and they are then not visited at all.
+   */
+  thirdPartyOnlyMeasured?: boolean;
   /** Another thread that hashes the map and scans its mappings while this one reads the contents. */
   assistant?: MapAssistant;
 }
@@ -44,6 +52,7 @@ export function measureMap(input: SourceMapInput, path: string, kind: MapKind, m
   const files: SourceEntry[] = [];
   const contents: (string | null)[] = [];
   const { visit, keep } = visitor;
+  const offload = keep !== 'all' && visitor.thirdPartyOnlyMeasured === true;
   const assisted = input instanceof Uint8Array ? (visitor.assistant?.open(input) ?? null) : null;
   const reading = readSourceMap(input, {
     retainContent: false,
@@ -55,10 +64,20 @@ export function measureMap(input: SourceMapInput, path: string, kind: MapKind, m
       contents[index] = null;
       if (content !== null) {
         visit?.(file, content);
-        if (keep?.(file)) contents[index] = content;
+        if (keep === 'all' || (keep === 'first-party' && !file.thirdParty)) contents[index] = content;
       }
       return (marks[index] = file.lines > 0 ? new Uint8Array(file.lines) : null);
     },
+    ...(offload ? { offload: isThirdPartySource, measured: (figures: ContentFigures, index: number, source: string) => {
+      const file = measureSource(index, source, null);
+      file.hasContent = true;
+      file.lines = figures.lines;
+      file.bytes = figures.bytes;
+      file.sha256 = figures.sha256;
+      files[index] = file;
+      contents[index] = null;
+      return (marks[index] = file.lines > 0 ? new Uint8Array(file.lines) : null);
+    } } : {}),
   });
   const map = reading.map;
   if (map === null) return { entry: null, valid: false, diagnostics: reading.diagnostics, contents: [] };
@@ -101,10 +120,15 @@ export function measureMap(input: SourceMapInput, path: string, kind: MapKind, m
   return { entry, valid: reading.valid, diagnostics: reading.diagnostics, contents };
 }
 
+/** The report's rule for third-party code: anything under a `node_modules/` folder. */
+function isThirdPartySource(source: string): boolean {
+  return source.includes('node_modules/');
+}
+
 /** One source's figures from its content; path-derived fields and `mappedLines` are filled once the map is read. */
 function measureSource(index: number, source: string | null, content: string | null): SourceEntry {
   const hasContent = content !== null;
-  const thirdParty = source !== null && source.includes('node_modules/');
+  const thirdParty = source !== null && isThirdPartySource(source);
   return {
     index,
     source,

@@ -80,8 +80,7 @@ export function directoryVfs(root: string, only: string | null): NodeVfs {
       const full = inside(path);
       if (full === null) throw new Error(`${path} is outside the target`);
       if (!lstatSync(full).isFile()) throw new Error(`${path} is not a regular file`);
-      const data = readFileSync(full);
-      return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+      return readFile(full);
     },
     head(path, length) {
       const full = inside(path);
@@ -89,6 +88,31 @@ export function directoryVfs(root: string, only: string | null): NodeVfs {
       return readHead(full, length);
     },
   };
+}
+
+/** Files at least this big are read into shared memory, so a helper thread can work on them without a copy. */
+const SHARED_MIN_BYTES = 4 * 1024 * 1024;
+
+/** A file's bytes; a big one in a SharedArrayBuffer (as a Buffer, whose `indexOf` the map splitter leans on). */
+function readFile(full: string): Uint8Array {
+  const fd = openSync(full, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    if (size < SHARED_MIN_BYTES) {
+      const data = readFileSync(fd);
+      return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    }
+    const bytes = Buffer.from(new SharedArrayBuffer(size));
+    let got = 0;
+    while (got < size) {
+      const n = readSync(fd, bytes, got, size - got, got);
+      if (n === 0) break;
+      got += n;
+    }
+    return got === size ? bytes : bytes.subarray(0, got);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** The first `length` bytes of a file, without reading the rest. */

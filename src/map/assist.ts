@@ -15,6 +15,11 @@ export interface MapAssistant {
 export interface AssistedMap {
   /** Starts the mappings pass over `bytes[start..end)`, checking indexes against these counts. */
   startMappings(start: number, end: number, sourcesLength: number, namesLength: number, pointer: string): void;
+  /**
+   * Offers the content entries marked in `take` (`entries` as `MapSplit.entries`): the other thread measures them from
+   * the last one down while this one reads from the first one up, each taking an entry with {@link ContentShare.claim}.
+   */
+  shareContents(entries: Int32Array, take: Uint8Array): ContentShare | null;
   /** Waits for the mappings pass; null when it was not done there. */
   mappings(): AssistedMappings | null;
   /** Waits for the SHA-256 (hex) of the whole bytes; null when it was not done there. */
@@ -29,4 +34,24 @@ export interface AssistedMappings {
   dropped: number;
   /** Per source, `1` at each mapped original line (any length; lines past the source's content are ignored). */
   marks: (Uint8Array | null)[];
+}
+
+/** Content entries shared between two threads; each entry is measured by exactly one of them. */
+export interface ContentShare {
+  /** Takes entry `i` for this thread; false when the other thread has it. */
+  claim(i: number): boolean;
+  /** Waits for an entry the other thread took; null when it could not measure it (measure it here). */
+  result(i: number): ContentFigures | null;
+}
+
+/** A content entry measured elsewhere: what the report needs of a source whose content is not needed here. */
+export interface ContentFigures {
+  /** Lines under the report's counting rule. */
+  lines: number;
+  /** UTF-8 bytes. */
+  bytes: number;
+  /** SHA-256 (hex) of the UTF-8 bytes. */
+  sha256: string;
+  /** The entry's bytes were not valid UTF-8. */
+  invalidUtf8: boolean;
 }

@@ -4,7 +4,7 @@ import { DiagnosticCollector, type Diagnostic, type ValidationResult } from './d
 import { scanMappingBytes, scanMappings } from './mappings';
 import { ParsedMap, type MapSection } from './parsed-map';
 import { splitMap, type MapSplit } from './split';
-import type { AssistedMap } from './assist';
+import type { AssistedMap, ContentFigures, ContentShare } from './assist';
 
 /** A source map as text, UTF-8 bytes, or an already parsed JSON value. */
 export type SourceMapInput = string | Uint8Array | object;
@@ -29,6 +29,13 @@ export interface ReadOptions {
   maxSources?: number;
   /** Another thread's work on these bytes (piecewise reads only): the mappings pass is handed to it. */
   assisted?: AssistedMap | null;
+  /**
+   * Sources whose content this thread does not need (it is only measured): with `assisted`, the other thread may
+   * measure some of them, and `measured` is called for those instead of `lineMarks`.
+   */
+  offload?: (source: string) => boolean;
+  /** Like `lineMarks`, for an entry measured by the other thread. */
+  measured?: (figures: ContentFigures, index: number, source: string) => Uint8Array | null;
 }
 
 /** A map's bytes and where its big values lie, read piece by piece (see `ReadOptions.retainContent`). */
@@ -155,8 +162,8 @@ function textStart(bytes: Uint8Array): number {
   return i;
 }
 
-/** Decodes `bytes[from..to)`, saying whether it held invalid UTF-8 (pieces end at ASCII, so no sequence is cut). */
-function decodePiece(bytes: Uint8Array, from: number, to: number): { text: string; invalid: boolean } {
+/** @internal Decodes `bytes[from..to)`, saying whether it held invalid UTF-8 (pieces end at ASCII, so no sequence is cut). */
+export function decodePiece(bytes: Uint8Array, from: number, to: number): { text: string; invalid: boolean } {
   const piece = bytes.subarray(from, to);
   const text = utf8Decoder.decode(piece);
   return { text, invalid: text.includes('\uFFFD') && !isStrictUtf8(piece) };
@@ -228,6 +235,8 @@ class Builder {
   private readonly retain: boolean;
   private readonly maxSources: number;
   private readonly assisted: AssistedMap | null;
+  private readonly offload: ReadOptions['offload'];
+  private readonly measured: ReadOptions['measured'];
 
   constructor(
     private readonly diagnostics: DiagnosticCollector,
@@ -239,6 +248,8 @@ class Builder {
     this.retain = options.retainContent !== false;
     this.maxSources = options.maxSources ?? Infinity;
     this.assisted = pieces !== null ? (options.assisted ?? null) : null;
+    this.offload = options.offload;
+    this.measured = options.measured;
   }
 
   /** Entry `i` of a piecewise read's `sourcesContent`. */
@@ -298,20 +309,44 @@ class Builder {
 
     const base = this.sources.length;
     const count = sourceList.length;
-    const marks: (Uint8Array | null)[] = [];
+    const marks: (Uint8Array | null)[] = new Array<Uint8Array | null>(count).fill(null);
     // The other thread scans `mappings` while this one reads the contents; counts are those the scan below would use.
     const assisted = pieces !== null && pieces.split.mappingsStart >= 0 && this.lineMarks && base + count <= this.maxSources ? this.assisted : null;
+    let share: ContentShare | null = null;
+    let take: Uint8Array | null = null;
     if (assisted !== null) {
       const nameCount = Object.hasOwn(json, 'names') && Array.isArray(json.names) ? json.names.length : 0;
       assisted.startMappings(pieces!.split.mappingsStart, pieces!.split.mappingsEnd, count, nameCount, `${pointer}/mappings`);
+      const offload = this.offload;
+      if (offload !== undefined && this.measured !== undefined) {
+        const entries = pieces!.split.entries;
+        take = new Uint8Array(Math.min(count, contentCount));
+        let any = false;
+        for (let i = 0; i < take.length; i++) {
+          const source = sourceList[i];
+          if (entries[2 * i]! >= 0 && typeof source === 'string' && offload(source)) {
+            take[i] = 1;
+            any = true;
+          }
+        }
+        if (any) share = assisted.shareContents(entries, take);
+      }
     }
+    /** Entries the other thread took, measured once this loop is done. */
+    const elsewhere: number[] = [];
     for (let i = 0; i < count; i++) {
       let source = sourceList[i];
       if (source !== null && typeof source !== 'string') {
         d.add('SOURCES_ENTRY_TYPE', 'error', `"sources[${i}]" is ${describe(source)}, not a string or null.`, `${pointer}/sources/${i}`);
         source = null;
       }
-      let content = i >= contentCount ? null : pieces !== null && contentList.length === 0 ? this.pieceContent(pieces, i) : contentList[i];
+      let content: unknown;
+      if (i >= contentCount) content = null;
+      else if (pieces === null || contentList.length > 0) content = contentList[i];
+      else if (share !== null && take![i] === 1 && !share.claim(i)) {
+        elsewhere.push(i);
+        content = null;
+      } else content = this.pieceContent(pieces, i);
       if (content !== null && typeof content !== 'string') {
         d.add(
           'SOURCES_CONTENT_ENTRY_TYPE',
@@ -324,7 +359,18 @@ class Builder {
       this.sources.push(source as string | null);
       this.resolvedSources.push(joinSourceRoot(sourceRoot, source as string | null));
       this.sourcesContent.push(this.retain ? (content as string | null) : null);
-      marks.push(this.lineMarks && base + count <= this.maxSources ? this.lineMarks(content as string | null, base + i, source as string | null) : null);
+      if (elsewhere[elsewhere.length - 1] === i) continue;
+      marks[i] = this.lineMarks && base + count <= this.maxSources ? this.lineMarks(content as string | null, base + i, source as string | null) : null;
+    }
+    for (const i of elsewhere) {
+      const source = this.sources[base + i] as string;
+      const figures = share!.result(i);
+      if (figures !== null) {
+        if (figures.invalidUtf8) this.invalidUtf8 = true;
+        marks[i] = this.measured!(figures, base + i, source);
+      } else {
+        marks[i] = this.lineMarks!(this.pieceContent(pieces!, i), base + i, source);
+      }
     }
     if (contentCount > count) {
       d.add(

@@ -7,7 +7,9 @@ import { createHash } from 'node:crypto';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { DiagnosticCollector } from '../map/diagnostics';
 import { scanMappingBytes } from '../map/mappings';
-import type { AssistReply, AssistRequest } from './assist';
+import { decodePiece } from '../map/parse';
+import { countLines, utf8Length } from '../util/text';
+import { FAILED, FREE, HELPER, MEASURED, type AssistReply, type AssistRequest } from './assist';
 
 const { port, signal } = workerData as { port: MessagePort; signal: Int32Array };
 
@@ -24,6 +26,29 @@ function handle(request: AssistRequest): void {
   const bytes = new Uint8Array(request.buffer, request.offset, request.length);
   if (request.kind === 'hash') {
     reply({ id: request.id, kind: 'hash', sha256: createHash('sha256').update(bytes).digest('hex') });
+    return;
+  }
+  if (request.kind === 'contents') {
+    // From the last entry down, until the main thread (coming up from the first) has the next one.
+    const { entries, take, state } = request;
+    for (let i = take.length - 1; i >= 0; i--) {
+      if (take[i] !== 1) continue;
+      if (Atomics.compareExchange(state, i, FREE, HELPER) !== FREE) break;
+      let done = FAILED;
+      try {
+        const piece = decodePiece(bytes, entries[2 * i]!, entries[2 * i + 1]!);
+        const content = JSON.parse(piece.text) as string;
+        request.lines[i] = countLines(content);
+        request.bytes[i] = utf8Length(content);
+        request.hashes.set(createHash('sha256').update(content).digest(), 32 * i);
+        request.invalid[i] = piece.invalid ? 1 : 0;
+        done = MEASURED;
+      } catch {
+        // The main thread measures it, and meets the same error.
+      }
+      Atomics.store(state, i, done);
+      Atomics.notify(state, i);
+    }
     return;
   }
   const marks: (Uint8Array | null)[] = new Array<Uint8Array | null>(request.sourcesLength).fill(null);
@@ -58,6 +83,6 @@ parentPort!.on('message', (request: AssistRequest) => {
     handle(request);
   } catch {
     // The main thread does the work itself.
-    reply({ id: request.id, kind: request.kind, ...(request.kind === 'hash' ? { sha256: null } : { result: null }) } as AssistReply);
+    if (request.kind !== 'contents') reply({ id: request.id, kind: request.kind, ...(request.kind === 'hash' ? { sha256: null } : { result: null }) } as AssistReply);
   }
 });

@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import type { AssistedMap, AssistedMappings, MapAssistant } from '../map/assist';
+import type { AssistedMap, AssistedMappings, ContentFigures, ContentShare, MapAssistant } from '../map/assist';
 
 /** Maps smaller than this are done on the main thread: the hand-over would cost more than it saves. */
 export const ASSIST_MIN_BYTES = 4 * 1024 * 1024;
@@ -20,10 +20,29 @@ const WAIT_MS = 20_000;
 export type AssistRequest = { id: number; buffer: SharedArrayBuffer; offset: number; length: number } & (
   | { kind: 'hash' }
   | { kind: 'mappings'; start: number; end: number; sourcesLength: number; namesLength: number; pointer: string }
+  | ({ kind: 'contents'; entries: Int32Array; take: Uint8Array } & SharedFigures)
 );
 
-/** @internal The helper's answer. */
+/** @internal The helper's answer (content entries are answered through {@link SharedFigures} instead). */
 export type AssistReply = { id: number; kind: 'hash'; sha256: string | null } | { id: number; kind: 'mappings'; result: AssistedMappings | null };
+
+/** @internal Per content entry, in shared memory: who has it, and the figures the helper found. */
+export interface SharedFigures {
+  /** 0 free, 1 taken by the main thread, 2 taken by the helper, 3 measured by it, 4 it failed. */
+  state: Int32Array;
+  lines: Int32Array;
+  bytes: Float64Array;
+  /** 32 bytes per entry. */
+  hashes: Uint8Array;
+  invalid: Uint8Array;
+}
+
+/** Entry states in {@link SharedFigures.state}. */
+export const FREE = 0;
+export const MAIN = 1;
+export const HELPER = 2;
+export const MEASURED = 3;
+export const FAILED = 4;
 
 /** The helper script beside the running bundle (`dist/assist.js`), or the built one when running from `src/`. */
 function script(): URL | null {
@@ -31,6 +50,9 @@ function script(): URL | null {
   const url = new URL(here.endsWith('/src/parallel/assist.ts') ? '../../dist/assist.js' : './assist.js', here);
   return existsSync(fileURLToPath(url)) ? url : null;
 }
+
+/** Counters for tests and benchmarks: answers taken from the helper over the life of the process. */
+export const assistStats = { maps: 0, hashes: 0, mappings: 0, contents: 0 };
 
 /** A {@link MapAssistant} backed by one worker thread, started at once so it is ready when the first map is read. */
 export class ThreadAssistant implements MapAssistant {
@@ -68,20 +90,60 @@ export class ThreadAssistant implements MapAssistant {
     if (this.worker === null) this.start();
     if (this.worker === null) return null;
     const shared = { buffer: bytes.buffer, offset: bytes.byteOffset, length: bytes.length };
+    assistStats.maps++;
     const hashId = this.send({ ...shared, id: 0, kind: 'hash' });
     let mappingsId = -1;
     return {
       startMappings: (start, end, sourcesLength, namesLength, pointer) => {
         mappingsId = this.send({ ...shared, id: 0, kind: 'mappings', start, end, sourcesLength, namesLength, pointer });
       },
+      shareContents: (entries, take) => this.shareContents(shared, entries, take),
       mappings: () => {
         if (mappingsId < 0) return null;
         const answer = this.wait(mappingsId);
-        return answer?.kind === 'mappings' ? answer.result : null;
+        const result = answer?.kind === 'mappings' ? answer.result : null;
+        if (result !== null) assistStats.mappings++;
+        return result;
       },
       sha256: () => {
         const answer = this.wait(hashId);
-        return answer?.kind === 'hash' ? answer.sha256 : null;
+        const sha256 = answer?.kind === 'hash' ? answer.sha256 : null;
+        if (sha256 !== null) assistStats.hashes++;
+        return sha256;
+      },
+    };
+  }
+
+  private shareContents(shared: { buffer: SharedArrayBuffer; offset: number; length: number }, entries: Int32Array, take: Uint8Array): ContentShare | null {
+    if (this.broken) return null;
+    const n = take.length;
+    const area = (bytes: number): SharedArrayBuffer => new SharedArrayBuffer(Math.max(1, bytes));
+    const figures: SharedFigures = {
+      state: new Int32Array(area(4 * n)),
+      lines: new Int32Array(area(4 * n)),
+      bytes: new Float64Array(area(8 * n)),
+      hashes: new Uint8Array(area(32 * n)),
+      invalid: new Uint8Array(area(n)),
+    };
+    this.send({ ...shared, id: 0, kind: 'contents', entries, take, ...figures });
+    const { state } = figures;
+    return {
+      claim: (i) => Atomics.compareExchange(state, i, FREE, MAIN) === FREE,
+      result: (i): ContentFigures | null => {
+        while (Atomics.load(state, i) === HELPER) {
+          if (Atomics.wait(state, i, HELPER, WAIT_MS) === 'timed-out') {
+            this.broken = true;
+            return null;
+          }
+        }
+        if (Atomics.load(state, i) !== MEASURED) return null;
+        assistStats.contents++;
+        return {
+          lines: figures.lines[i]!,
+          bytes: figures.bytes[i]!,
+          sha256: hex(figures.hashes.subarray(32 * i, 32 * i + 32)),
+          invalidUtf8: figures.invalid[i] === 1,
+        };
       },
     };
   }
@@ -122,4 +184,8 @@ export class ThreadAssistant implements MapAssistant {
       }
     }
   }
+}
+
+function hex(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('hex');
 }

@@ -5,7 +5,6 @@
 import { directoryVfs } from '../input/node-vfs';
 import type { ScanProgress } from '../report/options';
 import { measureAndDetect, type Premeasured } from '../report/scan';
-import { collectCandidates } from '../signals/secrets';
 import type { ExposureReport } from '../types';
 
 /** Scan one whole target with `scanAny` (options without functions). */
@@ -60,7 +59,7 @@ export function measureFile(job: MapJob): Premeasured | null {
     job.path,
     'external',
     { signals: job.signals, detectors: [], limits: { maxSources: job.maxSources } },
-    job.secrets ? collectCandidates().keepContent : undefined,
+    job.secrets ? 'first-party' : undefined,
   );
   return { size: bytes.length, measurement, signals };
 }

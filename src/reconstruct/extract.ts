@@ -126,7 +126,7 @@ export class Extractor {
   /** The scan hook: called with each measured map while its contents are in memory. */
   readonly hooks: ReferenceHooks = {
     onMap: (entry, contents) => this.map(entry, contents),
-    keepContent: () => true,
+    keepContent: 'all',
   };
 
   private map(entry: MapEntry, contents: readonly (string | null)[]): void {

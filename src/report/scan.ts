@@ -1,8 +1,8 @@
-import { measureMap, type ContentVisitor, type Measurement } from '../analysis/measure';
+import { measureMap, type ContentVisitor, type KeepContent, type Measurement } from '../analysis/measure';
 import type { MapAssistant } from '../map/assist';
 import type { SourceEntry } from '../types';
 import type { SourceMapInput } from '../map/parse';
-import { openArchive, type ReportedArchiveFormat } from '../input/archive/open';
+import { openArchive, type ArchiveVfs, type NestedArchive, type OpenedArchive, type ReportedArchiveFormat } from '../input/archive/open';
 import { memorySource, type ByteSource } from '../input/archive/bytes';
 import { detectArchive, SNIFF_BYTES, type ArchiveFormat } from '../input/archive/detect';
 import { Budget, CorruptError, LimitError } from '../input/archive/limits';
@@ -53,7 +53,7 @@ export interface ReferenceHooks {
   /** Called once per measured map with the contents `keepContent` asked for (aligned with `entry.files`, null elsewhere). */
   onMap?(entry: MapEntry, contents: readonly (string | null)[]): void;
   /** Which sources' contents `onMap` gets; without it, none (contents are read one at a time and dropped). */
-  keepContent?(file: SourceEntry): boolean;
+  keepContent?: KeepContent;
   /** Another thread for big maps' hash and mappings pass (the Node entry's worker). */
   assistant?: MapAssistant;
   /** A `SourceMap` response header for this file, which wins over its comment. */
@@ -159,13 +159,23 @@ function problem(ctx: Context, path: string, error: unknown): void {
   }
 }
 
-/** Opens and scans one archive; returns what it turned out to be, or null when it could not be opened. */
-function scanArchive(ctx: Context, source: ByteSource, format: ArchiveFormat, name: string, prefix: string, depth: number): ReportedArchiveFormat | null {
+/**
+ * Opens and scans one archive, from its bytes or with `open` (a nested archive streamed from its entry); returns
+ * what it turned out to be, or null when it could not be opened.
+ */
+function scanArchive(
+  ctx: Context,
+  source: ByteSource | (() => OpenedArchive),
+  format: ArchiveFormat,
+  name: string,
+  prefix: string,
+  depth: number,
+): ReportedArchiveFormat | null {
   // Problems about the archive as a whole are reported on the archive's own path.
   const self = prefix === '' ? name : prefix.slice(0, -2);
   let opened;
   try {
-    opened = openArchive(source, format, name, ctx.budget, isScanRelevant);
+    opened = typeof source === 'function' ? source() : openArchive(source, format, name, ctx.budget, isScanRelevant, ctx.options.limits.maxDepth - depth);
   } catch (error) {
     if (error instanceof LimitError || error instanceof CorruptError) {
       problem(ctx, self, error);
@@ -300,13 +310,15 @@ export function measureAndDetect(
   path: string,
   kind: MapEntry['kind'],
   options: Pick<ResolvedScanOptions, 'signals' | 'detectors'> & { limits: { maxSources: number } },
-  keep?: (file: SourceEntry) => boolean,
+  keep?: KeepContent,
   assistant?: MapAssistant,
 ): { measurement: Measurement; signals: SignalFinding[] } {
   const signals = new MapSignals(path, options);
   const visitor: ContentVisitor = {};
   if (keep !== undefined) visitor.keep = keep;
   if (assistant !== undefined) visitor.assistant = assistant;
+  // Detectors see every file; without them third-party contents are only measured, so another thread may do it.
+  visitor.thirdPartyOnlyMeasured = options.detectors.length === 0;
   const measurement = measureMap(input, path, kind, options.limits.maxSources, signals.active ? { ...visitor, visit: (file, content) => signals.file(file, content) } : visitor);
   // A map that could not be measured may have been visited in part: what was found there is dropped.
   return { measurement, signals: measurement.entry === null ? [] : signals.finish() };
@@ -403,6 +415,30 @@ function sniff(ctx: Context, vfs: Vfs, path: string, prefix: string, depth: numb
   if (format === null) return;
   if (depth + 1 > ctx.options.limits.maxDepth) {
     return problem(ctx, prefix + path, new LimitError('maxDepth', ctx.options.limits.maxDepth, `archive nested deeper than ${ctx.options.limits.maxDepth} levels; not opened`));
+  }
+  // Tar and gzip inside an archive stream from their entry (zip needs random access and is read whole).
+  let nested: (() => NestedArchive) | null = null;
+  try {
+    nested = 'openNested' in vfs ? (vfs as ArchiveVfs).openNested(path, format) : null;
+  } catch (error) {
+    return problem(ctx, prefix + path, error);
+  }
+  if (nested !== null) {
+    const open = nested;
+    scanArchive(
+      ctx,
+      () => {
+        const { opened, bytes } = open();
+        ctx.filesScanned++;
+        ctx.bytesScanned += bytes;
+        return opened;
+      },
+      format,
+      path,
+      `${prefix}${path}!/`,
+      depth + 1,
+    );
+    return;
   }
   let bytes: Uint8Array;
   try {

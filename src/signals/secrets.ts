@@ -1,5 +1,6 @@
 import type { SignalFinding } from '../report/build';
-import type { MapEntry, SourceEntry } from '../types';
+import type { KeepContent } from '../analysis/measure';
+import type { MapEntry } from '../types';
 
 /** One recovered first-party file to check for secrets. */
 export interface SecretCandidate {
@@ -44,12 +45,12 @@ export async function findSecrets(candidates: readonly SecretCandidate[]): Promi
 export function collectCandidates(): {
   candidates: SecretCandidate[];
   onMap: (entry: MapEntry, contents: readonly (string | null)[]) => void;
-  keepContent: (file: SourceEntry) => boolean;
+  keepContent: KeepContent;
 } {
   const candidates: SecretCandidate[] = [];
   return {
     candidates,
-    keepContent: (file) => !file.thirdParty,
+    keepContent: 'first-party',
     onMap(entry, contents) {
       for (const file of entry.files) {
         const content = contents[file.index] ?? null;
