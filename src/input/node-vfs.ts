@@ -127,21 +127,26 @@ function readHead(file: string, length: number): Uint8Array {
   }
 }
 
+/** Reads up to this size go through one reused buffer. */
+const SCRATCH_BYTES = 64 * 1024;
+
 /**
- * A ByteSource over a file: positioned reads, so an archive is never held whole. Each read returns a fresh array
- * (inflaters may hold on to their input between pushes). `close()` releases the descriptor.
+ * A ByteSource over a file: positioned reads, so an archive is never held whole. Reads of up to 64 KiB (the archive
+ * readers' steps) land in one reused buffer, valid until the next read, so streaming a package leaves no garbage
+ * behind; larger ones get a fresh array. `close()` releases the descriptor.
  */
 export function fileSource(file: string): ByteSource {
   const fd = openSync(file, 'r');
   const size = fstatSync(fd).size;
+  const scratch = new Uint8Array(SCRATCH_BYTES);
   let open = true;
   return {
     size,
     read(offset, length) {
       const n = Math.max(0, Math.min(length, size - offset));
-      const buffer = new Uint8Array(n);
+      const buffer = n <= SCRATCH_BYTES ? scratch : new Uint8Array(n);
       const got = n === 0 ? 0 : readSync(fd, buffer, 0, n, offset);
-      return got === n ? buffer : buffer.subarray(0, got);
+      return got === buffer.length ? buffer : buffer.subarray(0, got);
     },
     close() {
       if (open) closeSync(fd);

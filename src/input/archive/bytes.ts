@@ -2,8 +2,13 @@
 export interface ByteSource {
   /** Total size in bytes. */
   readonly size: number;
-  /** `length` bytes from `offset` (fewer at the end). May be a view of shared memory: copy what you keep. */
+  /**
+   * `length` bytes from `offset` (fewer at the end). May be a view of memory that the next read reuses (a file
+   * source reads small pieces into one buffer): copy what you keep, unless {@link stable} is set.
+   */
   read(offset: number, length: number): Uint8Array;
+  /** True when what `read` returns stays valid (a view of bytes in memory), so it may be kept without a copy. */
+  readonly stable?: boolean;
   /** Releases what the source holds (a file descriptor); called once the scan is done with it. */
   close?(): void;
 }
@@ -12,6 +17,7 @@ export interface ByteSource {
 export function memorySource(bytes: Uint8Array): ByteSource {
   return {
     size: bytes.length,
+    stable: true,
     read: (offset, length) => bytes.subarray(offset, Math.min(bytes.length, offset + length)),
   };
 }
@@ -26,4 +32,35 @@ export function concat(chunks: readonly Uint8Array[], total: number): Uint8Array
     at += chunk.length;
   }
   return out;
+}
+
+/**
+ * Gathers a stream's chunks into one array, copying each as it comes (so chunks may be views of reused buffers).
+ * Allocated once at `expected` bytes when that is right, so the data is never held twice; grown by doubling when the
+ * stream outruns it. `expected` may come from a claim (a zip's declared size): callers cap it.
+ */
+export class ByteCollector {
+  private buffer: Uint8Array;
+  /** Bytes gathered so far. */
+  length = 0;
+
+  constructor(expected: number) {
+    this.buffer = new Uint8Array(Math.max(0, Math.floor(expected)));
+  }
+
+  push(chunk: Uint8Array): void {
+    const need = this.length + chunk.length;
+    if (need > this.buffer.length) {
+      const grown = new Uint8Array(Math.max(need, this.buffer.length * 2, 64 * 1024));
+      grown.set(this.buffer.subarray(0, this.length));
+      this.buffer = grown;
+    }
+    this.buffer.set(chunk, this.length);
+    this.length = need;
+  }
+
+  /** The bytes gathered (a view when the buffer came out larger than the data). */
+  bytes(): Uint8Array {
+    return this.length === this.buffer.length ? this.buffer : this.buffer.subarray(0, this.length);
+  }
 }

@@ -1,10 +1,10 @@
 import { comparePaths, normalizePath, type Vfs } from '../vfs';
-import { concat, memorySource, type ByteSource } from './bytes';
+import { ByteCollector, memorySource, type ByteSource } from './bytes';
 import { detectArchive, isTarHeader, SNIFF_BYTES, type ArchiveFormat } from './detect';
-import { gunzipStream } from './gzip';
+import { GunzipStream } from './gzip';
 import { CorruptError, LimitError, type Budget } from './limits';
-import { TarReader } from './tar';
-import { openZip, type ZipEntry } from './zip';
+import { TarReader, type TarEntryStream } from './tar';
+import { openZip, type ZipArchive, type ZipEntry } from './zip';
 
 /** The format an archive is reported as: `tgz` is gzip around tar; `gzip` one gzipped file. */
 export type ReportedArchiveFormat = 'tgz' | 'tar' | 'zip' | 'crx' | 'gzip';
@@ -22,14 +22,33 @@ export interface OpenedArchive {
   /** What it turned out to be. */
   format: ReportedArchiveFormat;
   /** Its regular files (for tar: the ones the scan needs; others are counted and dropped while streaming). */
-  vfs: Vfs;
+  vfs: ArchiveVfs;
   /** Corruption and limits met while opening; what could be read is still in `vfs`. */
   problems: ArchiveProblem[];
+}
+
+/** An archive opened from an entry of another one, with the entry's length in bytes. */
+export interface NestedArchive {
+  opened: OpenedArchive;
+  /** Bytes of the entry (read, or inflated from the outer archive). */
+  bytes: number;
+}
+
+/** The Vfs of an opened archive: nested archives in it can be opened without holding their bytes. */
+export interface ArchiveVfs extends Vfs {
+  /**
+   * How to open the archive in entry `path` (`format` from its head) without reading the entry whole, or null when
+   * it has to be read whole (a zip needs random access). Tar and gzip entries of a tar were opened while the outer
+   * tar streamed by; those of a zip are inflated into their reader chunk by chunk. Throws like `read` does.
+   */
+  openNested(path: string, format: ArchiveFormat): (() => NestedArchive) | null;
 }
 
 /**
  * Opens an archive whose format was detected from its head. `relevant(path)` says which tar entries to keep
  * by name; every other entry is kept only when its own head is an archive (nested archives are found by magic).
+ * Nested tar and gzip archives are opened as they stream, `depthLeft` levels down (default: `maxDepth` - 1, for an
+ * archive at the top); deeper ones keep only their head, for the caller to report.
  */
 export function openArchive(
   source: ByteSource,
@@ -37,152 +56,278 @@ export function openArchive(
   name: string,
   budget: Budget,
   relevant: (path: string) => boolean,
+  depthLeft = budget.limits.maxDepth - 1,
 ): OpenedArchive {
+  if (format === 'zip' || format === 'crx') return openZipArchive(source, format, budget, relevant, depthLeft);
+  const stream = new ArchiveStream(format, name, budget, relevant, depthLeft, format === 'gzip' ? isizeOf(source) : 0);
+  const step = 64 * 1024;
+  for (let at = 0; at < source.size; at += step) {
+    if (!stream.push(source.read(at, Math.min(step, source.size - at)))) break;
+  }
+  stream.end();
+  return stream.result();
+}
+
+/** Opens an archive held in memory. */
+export function openArchiveBytes(
+  bytes: Uint8Array,
+  format: ArchiveFormat,
+  name: string,
+  budget: Budget,
+  relevant: (path: string) => boolean,
+  depthLeft?: number,
+): OpenedArchive {
+  return openArchive(memorySource(bytes), format, name, budget, relevant, depthLeft);
+}
+
+/** Runs `run`, recording a limit or corruption as a problem of `path`; returns false when it did. */
+function guard(problems: ArchiveProblem[], path: string, run: () => void): boolean {
+  try {
+    run();
+    return true;
+  } catch (error) {
+    if (error instanceof LimitError || error instanceof CorruptError) {
+      problems.push({ path, error });
+      return false;
+    }
+    throw error;
+  }
+}
+
+function openZipArchive(source: ByteSource, format: 'zip' | 'crx', budget: Budget, relevant: (path: string) => boolean, depthLeft: number): OpenedArchive {
   budget.archives++;
   const problems: ArchiveProblem[] = [];
-  const guard = (path: string, run: () => void): void => {
-    try {
-      run();
-    } catch (error) {
-      if (error instanceof LimitError || error instanceof CorruptError) problems.push({ path, error });
-      else throw error;
+  let entries: ZipEntry[] = [];
+  let zip: ZipArchive | null = null;
+  guard(problems, '', () => {
+    if (format === 'crx') checkCrx(source);
+    zip = openZip(source, budget);
+    entries = zip.entries;
+  });
+  const byPath = new Map<string, ZipEntry>();
+  for (const entry of entries) byPath.set(entryPath(entry.name), entry);
+  const list = [...byPath.keys()].sort(comparePaths);
+  const get = (path: string): ZipEntry => {
+    const entry = byPath.get(path);
+    if (entry === undefined || zip === null) throw new Error(`no entry ${path}`);
+    return entry;
+  };
+  // A size that lies is a sign of a crafted archive: worth saying, though the real bytes were read.
+  const checkSize = (path: string, entry: ZipEntry, length: number): void => {
+    if (length !== entry.declaredSize) {
+      problems.push({ path, error: new CorruptError(`${path} declares ${entry.declaredSize} bytes but inflates to ${length}`) });
     }
   };
-
-  if (format === 'zip' || format === 'crx') {
-    let entries: ZipEntry[] = [];
-    let zip: ReturnType<typeof openZip> | null = null;
-    guard('', () => {
-      if (format === 'crx') checkCrx(source);
-      zip = openZip(source, budget);
-      entries = zip.entries;
-    });
-    const byPath = new Map<string, ZipEntry>();
-    for (const entry of entries) byPath.set(entryPath(entry.name), entry);
-    const list = [...byPath.keys()].sort(comparePaths);
-    const get = (path: string): ZipEntry => {
-      const entry = byPath.get(path);
-      if (entry === undefined || zip === null) throw new Error(`no entry ${path}`);
-      return entry;
-    };
-    return {
-      format,
-      problems,
-      vfs: {
-        list: () => list,
-        has: (path) => byPath.has(path),
-        read: (path) => {
-          const entry = get(path);
-          const data = zip!.read(entry);
-          // A size that lies is a sign of a crafted archive: worth saying, though the real bytes were read.
-          if (data.length !== entry.declaredSize) {
-            problems.push({ path, error: new CorruptError(`${path} declares ${entry.declaredSize} bytes but inflates to ${data.length}`) });
-          }
-          return data;
-        },
-        head: (path, n) => zip!.read(get(path), n),
-      },
-    };
-  }
-
-  // tar, or gzip around tar or around a single file.
-  const files = new Map<string, Uint8Array>();
-  // Mutated inside callbacks, hence an object (TypeScript would narrow a plain variable).
-  const state: { reported: ReportedArchiveFormat } = { reported: format === 'tar' ? 'tar' : 'tgz' };
-  const reader = new TarReader(
-    {
-      want: (path) => (relevant(entryPath(path)) ? 'keep' : 'sniff'),
-      decide: (_path, head) => detectArchive(head) !== null,
-      file: (path, data) => void files.set(entryPath(path), data),
-      problem: (path, error) => void problems.push({ path: entryPath(path), error }),
-    },
-    budget,
-    SNIFF_BYTES,
-  );
-  if (format === 'tar') {
-    guard('', () => {
-      const chunk = 64 * 1024;
-      for (let at = 0; at < source.size && !reader.finished; at += chunk) {
-        const bytes = source.read(at, chunk);
-        budget.inflate(bytes.length);
-        reader.push(bytes);
-      }
-      reader.end();
-    });
-  } else {
-    // Decide tar or single file on the first 512 inflated bytes.
-    let head: Uint8Array | null = new Uint8Array(0);
-    const single: Uint8Array[] = [];
-    let singleBytes = 0;
-    let oversized = false;
-    const keepSingle = (chunk: Uint8Array): void => {
-      if (oversized) return;
-      if (singleBytes + chunk.length > budget.limits.maxEntryBytes) {
-        // Like a tar entry over the limit: reported, and not scanned at all (a prefix of a map is no map).
-        oversized = true;
-        single.length = 0;
-        problems.push({ path: '', error: new LimitError('maxEntryBytes', budget.limits.maxEntryBytes, `${name} inflates past the per-entry limit`) });
-        return;
-      }
-      single.push(chunk);
-      singleBytes += chunk.length;
-    };
-    guard('', () => {
-      gunzipStream(source, 0, budget, name, (chunk) => {
-        if (head !== null) {
-          // Two parts: always a fresh copy, never the inflater's reused buffer.
-          const joined = concat([head, chunk], head.length + chunk.length);
-          if (joined.length < 512) {
-            head = joined;
-            return;
-          }
-          head = null;
-          if (isTarHeader(joined.subarray(0, 512))) reader.push(joined);
-          else {
-            state.reported = 'gzip';
-            keepSingle(joined);
-          }
-          return !reader.finished;
-        }
-        if (state.reported === 'gzip') {
-          keepSingle(chunk.slice());
-          return !oversized;
-        }
-        reader.push(chunk);
-        return !reader.finished;
-      });
-      // Under 512 bytes in all: a small (or empty) gzipped file, never a tar.
-      if (head !== null) {
-        state.reported = 'gzip';
-        keepSingle(head);
-      }
-      if (state.reported === 'tgz') reader.end();
-    });
-    if (state.reported === 'gzip' && !oversized && problems.length === 0) {
-      // One gzipped file is one entry.
-      guard('', () => budget.entry());
-      files.set(gunzippedName(name), concat(single, singleBytes));
-    }
-  }
-  const list = [...files.keys()].sort(comparePaths);
   return {
-    format: state.reported,
+    format,
     problems,
     vfs: {
       list: () => list,
-      has: (path) => files.has(path),
-      read(path) {
-        const data = files.get(path);
-        if (data === undefined) throw new Error(`no entry ${path}`);
+      has: (path) => byPath.has(path),
+      read: (path) => {
+        const entry = get(path);
+        const data = zip!.read(entry);
+        checkSize(path, entry, data.length);
         return data;
+      },
+      head: (path, n) => zip!.read(get(path), n),
+      openNested(path, nested) {
+        if (nested === 'zip' || nested === 'crx' || depthLeft <= 0) return null;
+        const entry = get(path);
+        return () => {
+          const inner = new ArchiveStream(nested, path, budget, relevant, depthLeft - 1, 0);
+          // The entry is inflated to its end even when the archive inside ends first, so it is checked whole.
+          const length = zip!.stream(entry, (chunk) => inner.push(chunk));
+          inner.end();
+          checkSize(path, entry, length);
+          return { opened: inner.result(), bytes: length };
+        };
       },
     },
   };
 }
 
-/** Opens an archive held in memory. */
-export function openArchiveBytes(bytes: Uint8Array, format: ArchiveFormat, name: string, budget: Budget, relevant: (path: string) => boolean): OpenedArchive {
-  return openArchive(memorySource(bytes), format, name, budget, relevant);
+/** A nested archive met in a tar: opened as it streamed by (or only its head kept, past the depth limit). */
+interface StreamedEntry {
+  head: Uint8Array;
+  opened: OpenedArchive | null;
+  size: number;
+}
+
+/**
+ * A tar, a gzipped tar or one gzipped file, opened from bytes pushed in order: from a file, or from an entry of
+ * another archive while that inflates. Nothing but the files the scan keeps is held: relevant files, nested zips
+ * (which need random access), and what nested tar and gzip archives keep in turn, opened as their bytes stream by.
+ */
+class ArchiveStream {
+  readonly problems: ArchiveProblem[] = [];
+  private readonly files = new Map<string, Uint8Array | StreamedEntry>();
+  private reported: ReportedArchiveFormat;
+  private readonly reader: TarReader;
+  private readonly gunzip: GunzipStream | null = null;
+  /** A limit or damage stopped reading: later input is ignored. */
+  private failed = false;
+  // gzip: the first 512 inflated bytes tell a tar from a single file.
+  private readonly head = new Uint8Array(512);
+  private headLength = 0;
+  private single: ByteCollector | null = null;
+  private oversized = false;
+
+  constructor(
+    format: 'gzip' | 'tar',
+    private readonly name: string,
+    private readonly budget: Budget,
+    private readonly relevant: (path: string) => boolean,
+    private readonly depthLeft: number,
+    /** For one gzipped file: its likely length (the trailer's ISIZE), to allocate it once. */
+    private readonly sizeHint: number,
+  ) {
+    budget.archives++;
+    this.reported = format === 'tar' ? 'tar' : 'tgz';
+    this.reader = new TarReader(
+      {
+        want: (path) => (relevant(entryPath(path)) ? 'keep' : 'sniff'),
+        decide: (path, head, size) => this.decide(entryPath(path), head, size),
+        file: (path, data) => void this.files.set(entryPath(path), data),
+        problem: (path, error) => void this.problems.push({ path: entryPath(path), error }),
+      },
+      budget,
+      SNIFF_BYTES,
+    );
+    if (format === 'gzip') this.gunzip = new GunzipStream(budget, name, (chunk) => this.inflated(chunk));
+  }
+
+  /** Feeds the archive's next bytes (never held: the caller may reuse them). False once no more are wanted. */
+  push(chunk: Uint8Array): boolean {
+    if (this.failed) return false;
+    let more = true;
+    this.failed = !guard(this.problems, '', () => {
+      if (this.gunzip !== null) {
+        more = this.gunzip.push(chunk);
+      } else {
+        this.budget.inflate(chunk.length);
+        this.reader.push(chunk);
+        more = !this.reader.finished;
+      }
+    });
+    return more && !this.failed;
+  }
+
+  /** The input ended: checks that nothing was cut off. */
+  end(): void {
+    if (this.failed) return;
+    this.failed = !guard(this.problems, '', () => {
+      if (this.gunzip !== null) {
+        this.gunzip.end();
+        // Under 512 bytes in all: a small (or empty) gzipped file, never a tar.
+        if (this.headLength < 512) {
+          this.reported = 'gzip';
+          this.keepSingle(this.head.subarray(0, this.headLength));
+        }
+      }
+      if (this.reported !== 'gzip') this.reader.end();
+    });
+    if (this.reported === 'gzip' && !this.oversized && this.problems.length === 0) {
+      // One gzipped file is one entry.
+      if (guard(this.problems, '', () => this.budget.entry())) this.files.set(gunzippedName(this.name), this.single!.bytes());
+    }
+  }
+
+  result(): OpenedArchive {
+    const files = this.files;
+    const list = [...files.keys()].sort(comparePaths);
+    const get = (path: string): Uint8Array | StreamedEntry => {
+      const data = files.get(path);
+      if (data === undefined) throw new Error(`no entry ${path}`);
+      return data;
+    };
+    return {
+      format: this.reported,
+      problems: this.problems,
+      vfs: {
+        list: () => list,
+        has: (path) => files.has(path),
+        read(path) {
+          const data = get(path);
+          if (data instanceof Uint8Array) return data;
+          throw new Error(`${path} is an archive read as it streamed by; its bytes were not kept`);
+        },
+        head(path, n) {
+          const data = get(path);
+          return (data instanceof Uint8Array ? data : data.head).subarray(0, n);
+        },
+        openNested(path) {
+          const data = get(path);
+          if (data instanceof Uint8Array || data.opened === null) return null;
+          const nested = { opened: data.opened, bytes: data.size };
+          return () => nested;
+        },
+      },
+    };
+  }
+
+  /** A chunk of gzip output: the tar inside, or the single gzipped file. False stops the inflater. */
+  private inflated(chunk: Uint8Array): boolean {
+    if (this.headLength < 512) {
+      const take = Math.min(512 - this.headLength, chunk.length);
+      this.head.set(chunk.subarray(0, take), this.headLength);
+      this.headLength += take;
+      if (this.headLength < 512) return true;
+      if (isTarHeader(this.head)) this.reader.push(this.head);
+      else {
+        this.reported = 'gzip';
+        this.keepSingle(this.head);
+      }
+      chunk = chunk.subarray(take);
+    }
+    if (this.reported === 'gzip') this.keepSingle(chunk);
+    else this.reader.push(chunk);
+    return this.reported === 'gzip' ? !this.oversized : !this.reader.finished;
+  }
+
+  private keepSingle(chunk: Uint8Array): void {
+    if (this.oversized) return;
+    this.single ??= new ByteCollector(Math.min(this.sizeHint, this.budget.limits.maxEntryBytes));
+    if (this.single.length + chunk.length > this.budget.limits.maxEntryBytes) {
+      // Like a tar entry over the limit: reported, and not scanned at all (a prefix of a map is no map).
+      this.oversized = true;
+      this.single = null;
+      const limits = this.budget.limits;
+      this.problems.push({ path: '', error: new LimitError('maxEntryBytes', limits.maxEntryBytes, `${this.name} inflates past the per-entry limit`) });
+      return;
+    }
+    this.single.push(chunk);
+  }
+
+  /** A sniffed tar entry: an archive is kept (zip), streamed into its own reader (tar, gzip), or dropped. */
+  private decide(path: string, view: Uint8Array, size: number): boolean | TarEntryStream {
+    const format = detectArchive(view);
+    if (format === null) return false;
+    // Over the per-entry limit: the reader reports it and drops it.
+    if (size > this.budget.limits.maxEntryBytes) return true;
+    const head = view.slice();
+    const files = this.files;
+    if (this.depthLeft <= 0) {
+      // Too deep to be opened: the head is all the caller needs, to say so.
+      return { push: () => undefined, end: () => void files.set(path, { head, opened: null, size }) };
+    }
+    if (format === 'zip' || format === 'crx') return true;
+    const inner = new ArchiveStream(format, path, this.budget, this.relevant, this.depthLeft - 1, 0);
+    return {
+      push: (chunk) => void inner.push(chunk),
+      end: () => {
+        inner.end();
+        files.set(path, { head, opened: inner.result(), size });
+      },
+    };
+  }
+}
+
+/** The last member's ISIZE: the length of a single gzipped file, a guess for its buffer (0 when unknown). */
+function isizeOf(source: ByteSource): number {
+  if (source.size < 24) return 0;
+  const b = source.read(source.size - 4, 4);
+  return b.length === 4 ? (b[0]! | (b[1]! << 8) | (b[2]! << 16) | (b[3]! << 24)) >>> 0 : 0;
 }
 
 /** Entry names as paths: separators folded, `.` and leading `/` dropped; a name whose `..` escapes is kept as written. */

@@ -6,12 +6,23 @@ import { CorruptError, LimitError, type Budget } from './limits';
 /** What to do with a regular file's data: keep it, drop it, or look at its first bytes first. */
 export type TarWant = 'keep' | 'skip' | 'sniff';
 
+/** Where the data of a sniffed file goes when the sink streams it instead of keeping it (a nested archive). */
+export interface TarEntryStream {
+  /** The file's bytes in order, the head first. A view valid during the call: copy what you keep. */
+  push(chunk: Uint8Array): void;
+  /** The file is complete. Not called when the tar stream stops inside it (damage or a limit). */
+  end(): void;
+}
+
 /** Decisions and results of a {@link TarReader}. */
 export interface TarSink {
   /** Called for each regular file before its data. */
   want(path: string, size: number): TarWant;
-  /** For `sniff`: keep the file after seeing up to its first `sniffBytes` bytes? */
-  decide(path: string, head: Uint8Array): boolean;
+  /**
+   * For `sniff`: after seeing up to the first `sniffBytes` bytes (a view valid during the call), keep the file
+   * (true), drop it (false), or stream its data, head included, to a {@link TarEntryStream}.
+   */
+  decide(path: string, head: Uint8Array, size: number): boolean | TarEntryStream;
   /** A kept file, complete. */
   file(path: string, data: Uint8Array): void;
   /** A problem that skips one entry; reading goes on. */
@@ -25,7 +36,8 @@ const MAX_META = 1024 * 1024;
 /**
  * A streaming tar reader: push bytes as they inflate, get regular files out. Honours ustar `prefix`, PAX `path`
  * and `size` records and GNU long names (`L`); links, directories and devices are passed over. Only kept files
- * are buffered, so memory follows what the scan needs, not the archive size.
+ * are held, each in one array of its exact size, so memory follows what the scan needs, not the archive size;
+ * pushed chunks are never held, so the caller may reuse them.
  */
 export class TarReader {
   private pending: Uint8Array = new Uint8Array(0);
@@ -36,8 +48,13 @@ export class TarReader {
   private offset = 0;
   // The entry being read.
   private path = '';
-  private mode: TarWant | 'meta-pax' | 'meta-long' | 'drop' = 'skip';
-  private chunks: Uint8Array[] = [];
+  private mode: TarWant | 'meta-pax' | 'meta-long' | 'drop' | 'stream' = 'skip';
+  private size = 0;
+  /** The whole data of a kept file or meta record, allocated at its size from the header. */
+  private buffer: Uint8Array | null = null;
+  private stream: TarEntryStream | null = null;
+  /** The first bytes of a sniffed file (reused from entry to entry). */
+  private readonly head: Uint8Array;
   private received = 0;
   // Overrides for the next entry from PAX / GNU records.
   private nextPath: string | null = null;
@@ -49,7 +66,9 @@ export class TarReader {
     private readonly sink: TarSink,
     private readonly budget: Budget,
     private readonly sniffBytes: number,
-  ) {}
+  ) {
+    this.head = new Uint8Array(sniffBytes);
+  }
 
   /** True once the end-of-archive marker was read. */
   get finished(): boolean {
@@ -127,9 +146,11 @@ export class TarReader {
       this.nextSize = null;
     }
     this.path = name;
+    this.size = size;
     this.remaining = size;
     this.padding = (BLOCK - (size % BLOCK)) % BLOCK;
-    this.chunks = [];
+    this.buffer = null;
+    this.stream = null;
     this.received = 0;
 
     if (type === 0x35 /* 5 */) {
@@ -141,6 +162,7 @@ export class TarReader {
       // PAX record for the next entry, or a GNU long name: small by nature, read whole.
       if (size > MAX_META) throw new CorruptError(`a ${size}-byte tar extended header is not plausible (at most ${MAX_META})`);
       this.mode = type === 0x78 ? 'meta-pax' : 'meta-long';
+      this.buffer = new Uint8Array(size);
       this.state = 'meta';
     } else if (type === 0x30 || type === 0 || type === 0x37) {
       this.budget.entry();
@@ -150,6 +172,8 @@ export class TarReader {
         this.sink.problem(name, new LimitError('maxEntryBytes', this.budget.limits.maxEntryBytes, `entry of ${size} bytes is over the per-entry limit`));
         this.mode = 'drop';
       }
+      // The size is the tar's own framing, not a claim: exactly that many bytes follow, or the stream is cut.
+      if (this.mode === 'keep') this.buffer = new Uint8Array(size);
       this.state = 'data';
     } else {
       // Links, directories, devices, global PAX headers, GNU long link names: not files of the scan.
@@ -162,43 +186,61 @@ export class TarReader {
   private data(bytes: Uint8Array): void {
     const mode = this.mode;
     if (mode === 'skip' || mode === 'drop') return;
-    // Copy: the chunk is the inflater's buffer and will be reused.
-    this.chunks.push(bytes.slice());
-    this.received += bytes.length;
+    if (mode === 'stream') {
+      this.stream!.push(bytes);
+      this.received += bytes.length;
+      return;
+    }
+    if (mode !== 'sniff') {
+      // Kept files and meta records were allocated at their exact size: the chunk is copied, never held.
+      this.buffer!.set(bytes, this.received);
+      this.received += bytes.length;
+      return;
+    }
     // Decide as soon as the head is in; a shorter file is decided when it ends (finishEntry).
-    if (mode === 'sniff' && this.received >= this.sniffBytes) {
-      const head = concat(this.chunks, this.received);
-      if (this.sink.decide(this.path, head.subarray(0, Math.min(head.length, this.sniffBytes)))) {
-        if (this.oversized) {
-          this.sink.problem(this.path, new LimitError('maxEntryBytes', this.budget.limits.maxEntryBytes, `archive entry of ${this.received + this.remaining - bytes.length} bytes is over the per-entry limit`));
-          this.mode = 'drop';
-          this.chunks = [];
-          return;
-        }
-        this.mode = 'keep';
-        this.chunks = [head];
-      } else {
-        this.mode = 'skip';
-        this.chunks = [];
-      }
+    const take = Math.min(bytes.length, this.sniffBytes - this.received);
+    this.head.set(bytes.subarray(0, take), this.received);
+    this.received += take;
+    if (this.received < this.sniffBytes) return;
+    this.decide();
+    if (take < bytes.length) this.data(bytes.subarray(take));
+  }
+
+  /** Asks the sink about a sniffed file whose head (or whole data, when shorter) is in `head`. */
+  private decide(): void {
+    const head = this.head.subarray(0, this.received);
+    const decision = this.sink.decide(this.path, head, this.size);
+    if (decision === false) {
+      this.mode = 'skip';
+      return;
+    }
+    if (this.oversized) {
+      this.sink.problem(this.path, new LimitError('maxEntryBytes', this.budget.limits.maxEntryBytes, `archive entry of ${this.size} bytes is over the per-entry limit`));
+      this.mode = 'drop';
+      return;
+    }
+    if (decision === true) {
+      this.mode = 'keep';
+      this.buffer = new Uint8Array(this.size);
+      this.buffer.set(head);
+    } else {
+      this.mode = 'stream';
+      this.stream = decision;
+      decision.push(head);
     }
   }
 
   private finishEntry(): void {
+    if (this.mode === 'sniff') this.decide();
     const mode = this.mode;
-    const data = mode === 'skip' || mode === 'drop' ? null : concat(this.chunks, this.received);
-    this.chunks = [];
-    if (mode === 'meta-pax' && data) this.pax(data);
-    else if (mode === 'meta-long' && data) this.nextPath = cString(data, 0, data.length);
-    else if (mode === 'sniff' && data) {
-      if (this.sink.decide(this.path, data.subarray(0, Math.min(data.length, this.sniffBytes)))) {
-        if (this.oversized) {
-          this.sink.problem(this.path, new LimitError('maxEntryBytes', this.budget.limits.maxEntryBytes, `archive entry of ${data.length} bytes is over the per-entry limit`));
-        } else {
-          this.sink.file(this.path, data);
-        }
-      }
-    } else if (mode === 'keep' && data) this.sink.file(this.path, data);
+    const data = this.buffer;
+    const stream = this.stream;
+    this.buffer = null;
+    this.stream = null;
+    if (mode === 'meta-pax') this.pax(data!);
+    else if (mode === 'meta-long') this.nextPath = cString(data!, 0, data!.length);
+    else if (mode === 'keep') this.sink.file(this.path, data!);
+    else if (mode === 'stream') stream!.end();
     this.state = this.padding > 0 ? 'padding' : 'header';
   }
 

@@ -1,6 +1,6 @@
-import { Inflate } from 'fflate';
 import { utf8Decoder } from '../../util/text';
-import { concat, type ByteSource } from './bytes';
+import { ByteCollector, type ByteSource } from './bytes';
+import { DeflateError, Inflater } from './inflate';
 import { CorruptError, LimitError, type Budget } from './limits';
 
 /** One regular file of a zip, as its central directory describes it (sizes are claims, not facts). */
@@ -15,7 +15,10 @@ export interface ZipEntry {
   localOffset: number;
   /** Bit 0 of the flags: encrypted, cannot be read. */
   encrypted: boolean;
-  /** Declared uncompressed size (a claim: compared with what really inflates, never used to allocate). */
+  /**
+   * Declared uncompressed size: a claim, compared with what really inflates; used only as the first guess of a
+   * buffer's size, capped by the per-entry limit and by what the compressed size can inflate to.
+   */
   declaredSize: number;
 }
 
@@ -25,6 +28,11 @@ export interface ZipArchive {
   entries: ZipEntry[];
   /** Inflates an entry, or its first `limit` bytes. */
   read(entry: ZipEntry, limit?: number): Uint8Array;
+  /**
+   * Inflates an entry to its end without holding it, handing each chunk (a view valid during the call) to `onData`
+   * until that returns false; the rest is still inflated and counted. Returns the entry's real length.
+   */
+  stream(entry: ZipEntry, onData: (chunk: Uint8Array) => boolean | void): number;
 }
 
 const EOCD = 0x06054b50;
@@ -32,7 +40,10 @@ const ZIP64_LOCATOR = 0x07064b50;
 const ZIP64_EOCD = 0x06064b50;
 const CENTRAL = 0x02014b50;
 const LOCAL = 0x04034b50;
-const PUSH = 16 * 1024;
+/** Compressed bytes read at a time. */
+const PUSH = 64 * 1024;
+/** Deflate cannot inflate more than about 1032 times its size (258-byte matches in 2 bits, RFC 1951). */
+const MAX_DEFLATE_RATIO = 1032;
 
 /**
  * Opens a zip (or a zip with bytes before it, such as a CRX or a self-extracting archive) from its end-of-central-
@@ -115,66 +126,106 @@ export function openZip(source: ByteSource, budget: Budget): ZipArchive {
     entries.push({ name, method, compressedSize, localOffset: base + localOffset, encrypted: (flags & 1) === 1, declaredSize: uncompressedSize });
   }
 
+  /** Where an entry's data starts, after checking its local header and that its data is all there. */
+  const dataStart = (entry: ZipEntry): number => {
+    if (entry.encrypted) throw new CorruptError(`${entry.name} is encrypted`);
+    const local = source.read(entry.localOffset, 30).slice();
+    if (local.length < 30 || u32(local, 0) !== LOCAL) throw new CorruptError(`${entry.name}: local header missing at offset ${entry.localOffset}`);
+    const dataAt = entry.localOffset + 30 + u16(local, 26) + u16(local, 28);
+    const available = Math.max(0, Math.min(entry.compressedSize, size - dataAt));
+    if (available < entry.compressedSize) throw new CorruptError(`${entry.name}: data runs past the end of the archive (truncated)`);
+    if (entry.method !== 0 && entry.method !== 8) throw new CorruptError(`${entry.name}: compression method ${entry.method} is not supported`);
+    // Deflate data has at least one block (an empty input deflates to 2 bytes): none at all is damage.
+    if (entry.method === 8 && entry.compressedSize === 0) throw new CorruptError(`${entry.name}: deflated entry with no data`);
+    return dataAt;
+  };
+
+  /** Hands out an entry's bytes, the first `limit` of them or all (then past `maxEntryBytes` is a LimitError). */
+  const chunks = (entry: ZipEntry, limit: number | undefined, onData: (chunk: Uint8Array) => boolean | void): number => {
+    const dataAt = dataStart(entry);
+    if (entry.method === 0) {
+      const length = Math.min(entry.compressedSize, limit ?? Infinity);
+      if (length > budget.limits.maxEntryBytes) {
+        throw new LimitError('maxEntryBytes', budget.limits.maxEntryBytes, `${entry.name} is over the per-entry limit`);
+      }
+      budget.inflate(length);
+      let delivering = true;
+      for (let at = 0; at < length && delivering; at += PUSH) {
+        if (onData(source.read(dataAt + at, Math.min(PUSH, length - at))) === false) delivering = false;
+      }
+      return length;
+    }
+    const max = Math.min(limit ?? Infinity, budget.limits.maxEntryBytes);
+    return inflateEntry(source, dataAt, entry.compressedSize, max, limit !== undefined, budget, entry.name, onData);
+  };
+
   return {
     entries,
     read(entry, limit) {
-      if (entry.encrypted) throw new CorruptError(`${entry.name} is encrypted`);
-      const local = source.read(entry.localOffset, 30).slice();
-      if (local.length < 30 || u32(local, 0) !== LOCAL) throw new CorruptError(`${entry.name}: local header missing at offset ${entry.localOffset}`);
-      const dataAt = entry.localOffset + 30 + u16(local, 26) + u16(local, 28);
-      const available = Math.max(0, Math.min(entry.compressedSize, size - dataAt));
-      if (available < entry.compressedSize) throw new CorruptError(`${entry.name}: data runs past the end of the archive (truncated)`);
-      const max = Math.min(limit ?? Infinity, budget.limits.maxEntryBytes);
-      if (entry.method === 0) {
+      if (entry.method === 0 && source.stable === true) {
+        // A view of bytes the scan holds anyway: no copy.
+        const dataAt = dataStart(entry);
         const length = Math.min(entry.compressedSize, limit ?? Infinity);
         if (length > budget.limits.maxEntryBytes) {
           throw new LimitError('maxEntryBytes', budget.limits.maxEntryBytes, `${entry.name} is over the per-entry limit`);
         }
         budget.inflate(length);
-        // A file source returns a fresh array and a memory source a view of bytes the scan holds anyway: no copy.
         return source.read(dataAt, length);
       }
-      if (entry.method !== 8) throw new CorruptError(`${entry.name}: compression method ${entry.method} is not supported`);
-      // Deflate data has at least one block (an empty input deflates to 2 bytes): none at all is damage.
-      if (entry.compressedSize === 0) throw new CorruptError(`${entry.name}: deflated entry with no data`);
-      return inflateEntry(source, dataAt, entry.compressedSize, max, limit !== undefined, budget, entry.name);
+      const cap = Math.min(limit ?? Infinity, budget.limits.maxEntryBytes);
+      const expected = entry.method === 0 ? entry.compressedSize : Math.min(entry.declaredSize, entry.compressedSize * MAX_DEFLATE_RATIO);
+      const out = new ByteCollector(Math.min(expected, cap));
+      chunks(entry, limit, (chunk) => out.push(chunk));
+      return out.bytes();
     },
+    stream: (entry, onData) => chunks(entry, undefined, onData),
   };
 }
 
-function inflateEntry(source: ByteSource, at: number, length: number, max: number, partial: boolean, budget: Budget, name: string): Uint8Array {
-  const chunks: Uint8Array[] = [];
+/**
+ * Inflates `length` compressed bytes at `at`, at most `max` bytes of output: with `partial`, stops there (a head
+ * read); otherwise more is a LimitError. Hands each chunk to `onData` until it returns false; without `partial` the
+ * rest is still inflated and counted, so the entry is checked whole. Returns the output length.
+ */
+function inflateEntry(
+  source: ByteSource,
+  at: number,
+  length: number,
+  max: number,
+  partial: boolean,
+  budget: Budget,
+  name: string,
+  onData: (chunk: Uint8Array) => boolean | void,
+): number {
   let total = 0;
   let read = 0;
-  let done = false;
-  let failure: unknown = null;
-  const inflate = new Inflate((chunk, final) => {
-    if (done || failure !== null) return;
-    try {
-      const take = Math.min(chunk.length, max - total);
-      if (take < chunk.length && !partial) {
-        throw new LimitError('maxEntryBytes', budget.limits.maxEntryBytes, `${name} inflates past the per-entry limit`);
-      }
-      budget.inflate(take);
-      chunks.push(chunk.slice(0, take));
-      total += take;
-      budget.ratio(total, read, name);
-      if (total >= max || final) done = true;
-    } catch (error) {
-      failure = error;
+  let delivering = true;
+  const inflater = new Inflater((chunk) => {
+    const take = Math.min(chunk.length, max - total);
+    if (take < chunk.length && !partial) {
+      throw new LimitError('maxEntryBytes', budget.limits.maxEntryBytes, `${name} inflates past the per-entry limit`);
     }
+    budget.inflate(take);
+    total += take;
+    budget.ratio(total, read, name);
+    if (delivering && onData(take < chunk.length ? chunk.subarray(0, take) : chunk) === false) delivering = false;
+    return partial ? delivering && total < max : true;
   });
-  for (let offset = 0; offset < length && !done && failure === null; offset += PUSH) {
-    const chunk = source.read(at + offset, Math.min(PUSH, length - offset));
+  // A head read wants a few hundred bytes: read little at a time.
+  const step = partial ? PUSH / 4 : PUSH;
+  for (let offset = 0; offset < length; offset += step) {
+    const chunk = source.read(at + offset, Math.min(step, length - offset));
     read += chunk.length;
+    let more: boolean;
     try {
-      inflate.push(chunk, offset + PUSH >= length);
+      more = inflater.push(chunk, offset + step >= length);
     } catch (error) {
-      throw new CorruptError(`${name}: invalid deflate data (${error instanceof Error ? error.message : String(error)})`);
+      if (error instanceof DeflateError) throw new CorruptError(`${name}: invalid deflate data (${error.message})`);
+      throw error;
     }
+    if (!more) break;
   }
-  if (failure !== null) throw failure;
-  return concat(chunks, total);
+  return total;
 }
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });

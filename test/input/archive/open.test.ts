@@ -207,8 +207,9 @@ describe('openArchiveBytes: the committed fixtures', () => {
 
 describe('openArchiveBytes: tar and tgz', () => {
   it('keeps relevant names and anything whose head is an archive; drops the rest', () => {
+    const innerZip = zipSync({ 'a.js.map': utf8('{}') });
     const bytes = tar([
-      { name: 'package/inner.zip', data: zipSync({ 'a.js.map': utf8('{}') }) },
+      { name: 'package/inner.zip', data: innerZip },
       { name: 'package/tiny.zip', data: zipSync({}) }, // 22 bytes, shorter than a sniff
       { name: 'package/data.bin', data: gzipSync(randomBytes(1, 2000)) },
       { name: 'package/notes.txt', data: 'notes\n'.repeat(200) },
@@ -230,7 +231,13 @@ describe('openArchiveBytes: tar and tgz', () => {
       'package/view.tsx',
     ]);
     expect(opened.problems).toEqual([]);
-    expect(opened.budget.entries).toBe(10);
+    // Ten entries, and the one file of data.bin, a gzip opened while the tar streamed by.
+    expect(opened.budget.entries).toBe(11);
+    expect(opened.budget.archives).toBe(2);
+    expect(opened.vfs.openNested('package/data.bin', 'gzip')!().opened.vfs.list()).toEqual(['data.bin.ungz']);
+    // The zips are kept whole: a zip needs random access.
+    expect(opened.vfs.openNested('package/inner.zip', 'zip')).toBeNull();
+    expect(same(opened.vfs.read('package/inner.zip'), innerZip)).toBe(true);
   });
 
   it('the later of two entries with one path wins (tar and tgz)', () => {
