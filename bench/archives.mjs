@@ -1,9 +1,14 @@
 #!/usr/bin/env node
-// Archive benchmark: wall time and peak memory of `sourcemap-forensics scan` on the largest input of each format.
+// Archive benchmark: wall time and peak memory of `sourcemap-forensics scan` on the largest input of each format,
+// each as a ratio to a reference measured in the same run: the same scan of the package's map alone, unpacked.
 // Inputs are generated once into bench/.data/archives/ (about 1.3 GB on disk): a 300 MB npm-style package whose
-// dist/ holds a 60 MB map with full sourcesContent, in .tgz, .tar, .zip, .crx, nested in a zip; and a 1 GiB
+// dist/ holds a 68 MB map with full sourcesContent, in .tgz, .tar, .zip, .crx, nested in a zip; and a 1 GiB
 // gzip bomb. Needs the system tar and gzip (generation only).
-//   node bench/archives.mjs [--runs N]
+//   node bench/archives.mjs [--runs N] [--check]
+// Runs alternate between the reference and every archive; medians are shown. With --check, exits 1 when an
+// archive's peak RSS passes RSS_TARGET times the reference's (an archive should cost little more than its largest
+// map). Time ratios are printed for information: inflating 270 MB takes time the map alone does not.
+// Exit codes: 0 ok; 1 --check and a ratio over its target; 2 usage or dist/cli.js missing; 3 a scan failed.
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,8 +22,31 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DATA = path.join(ROOT, 'bench', '.data', 'archives');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
 const PRELOAD = path.join(ROOT, 'bench', 'maxrss.cjs');
-const runsArg = process.argv.indexOf('--runs');
-const RUNS = runsArg === -1 ? 3 : Number(process.argv[runsArg + 1]);
+/** Peak RSS of an archive scan over that of the map alone, at most (what --check enforces). */
+const RSS_TARGET = 1.1;
+const MAP = path.join(DATA, 'pkg', 'package', 'dist', 'cli.js.map');
+const INPUTS = ['package.tgz', 'package.tar', 'package.zip', 'package.crx', 'nested.zip', 'cli.js.map.gz', 'bomb.tgz'];
+
+function parseArgs(argv) {
+  const opts = { runs: 3, check: false, generate: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--check') opts.check = true;
+    else if (a === '--generate') opts.generate = true;
+    else if (a === '--runs') {
+      opts.runs = Number(argv[++i]);
+      if (!Number.isInteger(opts.runs) || opts.runs < 1) usage('--runs needs a positive integer');
+    } else usage(`unknown argument: ${a}`);
+  }
+  return opts;
+}
+
+function usage(message) {
+  console.error(`${message}\nusage: node bench/archives.mjs [--runs N] [--check]`);
+  process.exit(2);
+}
+
+const OPTS = parseArgs(process.argv.slice(2));
 
 function generate() {
   // Added after the first layout; made on its own when an older data set lacks it.
@@ -88,44 +116,82 @@ function generate() {
   return new Promise((resolve) => out.on('close', () => resolve(fs.writeFileSync(path.join(DATA, 'done'), ''))));
 }
 
-function measure(file) {
+/** One whole `scan --format json` process: wall time, peak RSS and the report's summary. */
+function measureOnce(file) {
   const rss = path.join(os.tmpdir(), `smf-archive-bench-${process.pid}`);
   const report = `${rss}.json`;
-  const samples = [];
-  for (let i = 0; i < RUNS; i++) {
-    const t0 = process.hrtime.bigint();
-    const r = spawnSync(process.execPath, ['-r', PRELOAD, CLI, 'scan', file, '--format', 'json', '--output', report], {
-      env: { ...process.env, BENCH_MAXRSS_FILE: rss },
-      stdio: 'ignore',
-    });
-    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-    if (r.status !== 0) throw new Error(`scan of ${file} exited ${r.status}`);
-    samples.push({ ms, mib: Number(fs.readFileSync(rss, 'utf8')) / 1024 });
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, ['-r', PRELOAD, CLI, 'scan', file, '--format', 'json', '--output', report], {
+    env: { ...process.env, BENCH_MAXRSS_FILE: rss },
+    stdio: 'ignore',
+  });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.status !== 0) {
+    console.error(`scan of ${file} exited ${r.status ?? r.signal}`);
+    process.exit(3);
   }
+  const mib = Number(fs.readFileSync(rss, 'utf8')) / 1024;
   const summary = JSON.parse(fs.readFileSync(report, 'utf8')).summary;
-  const med = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
-  return { ms: med(samples.map((s) => s.ms)), mib: med(samples.map((s) => s.mib)), summary };
+  fs.rmSync(rss, { force: true });
+  fs.rmSync(report, { force: true });
+  return { ms, mib, summary };
 }
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 if (!fs.existsSync(CLI)) {
   console.error('dist/cli.js missing: run npm run build');
   process.exit(2);
 }
 // Generate in a child process: a child forked from a parent that held the data would inherit its peak RSS.
-if (process.argv.includes('--generate')) {
+if (OPTS.generate) {
   await makeBenchData();
   await generate();
   process.exit(0);
 }
 const gen = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--generate'], { stdio: 'inherit' });
 if (gen.status !== 0) process.exit(gen.status ?? 1);
-console.log(`machine: ${os.cpus()[0].model}, ${os.cpus().length} cores, node ${process.version}; median of ${RUNS} runs`);
-console.log('input                 size MB   wall ms   peak MiB   maps  sources   lines     inflated MB  limit findings');
-for (const name of ['package.tgz', 'package.tar', 'package.zip', 'package.crx', 'nested.zip', 'cli.js.map.gz', 'bomb.tgz']) {
+
+// Alternating: each run measures the reference, then every archive, so drift in the machine's load hits all alike.
+const files = [MAP, ...INPUTS.map((name) => path.join(DATA, name))];
+const samples = new Map(files.map((file) => [file, []]));
+for (let run = 0; run < OPTS.runs; run++) for (const file of files) samples.get(file).push(measureOnce(file));
+const result = (file) => {
+  const s = samples.get(file);
+  return { ms: median(s.map((x) => x.ms)), mib: median(s.map((x) => x.mib)), summary: s[0].summary };
+};
+const ref = result(MAP);
+
+console.log(`machine: ${os.cpus()[0].model}, ${os.cpus().length} cores, node ${process.version}; median of ${OPTS.runs} runs, alternating`);
+console.log(`reference: the map alone, ${(fs.statSync(MAP).size / 1e6).toFixed(1)} MB: ${ref.ms.toFixed(0)} ms, ${ref.mib.toFixed(0)} MiB peak RSS`);
+console.log(`peak RSS target: ${RSS_TARGET.toFixed(2)}x the reference${OPTS.check ? ' (checked)' : ''}`);
+console.log('');
+console.log('input              size MB   wall ms  time x   peak MiB   RSS x   maps  sources    lines  inflated MB  severity');
+let over = 0;
+for (const name of INPUTS) {
   const file = path.join(DATA, name);
-  const { ms, mib, summary } = measure(file);
+  const { ms, mib, summary } = result(file);
   const size = fs.statSync(file).size / 1e6;
+  const rssRatio = mib / ref.mib;
+  const bad = rssRatio > RSS_TARGET;
+  if (bad) over++;
   console.log(
-    `${name.padEnd(20)} ${size.toFixed(1).padStart(8)} ${ms.toFixed(0).padStart(9)} ${mib.toFixed(0).padStart(10)} ${String(summary.maps.total).padStart(6)} ${String(summary.sources.total).padStart(8)} ${String(summary.content.lines).padStart(8)} ${(summary.archives.inflatedBytes / 1e6).toFixed(1).padStart(14)}  ${summary.severity}`,
+    [
+      name.padEnd(17),
+      size.toFixed(1).padStart(8),
+      ms.toFixed(0).padStart(9),
+      `${(ms / ref.ms).toFixed(2)}x`.padStart(7),
+      mib.toFixed(0).padStart(10),
+      `${rssRatio.toFixed(2)}x`.padStart(7) + (bad ? '!' : ' '),
+      String(summary.maps.total).padStart(5),
+      String(summary.sources.total).padStart(8),
+      String(summary.content.lines).padStart(8),
+      (summary.archives.inflatedBytes / 1e6).toFixed(1).padStart(12),
+      ` ${summary.severity}`,
+    ].join(' '),
   );
+}
+if (over > 0) {
+  console.log(`\n${over} input(s) over ${RSS_TARGET}x the reference's peak RSS (marked !)`);
+  if (OPTS.check) process.exit(1);
 }

@@ -48,6 +48,8 @@ export function splitMap(bytes: Uint8Array, textStart: number): MapSplit | null 
     const keyEnd = stringEnd(bytes, i + 1, end);
     if (keyEnd < 0) return null;
     const key = keyOf(bytes, i + 1, keyEnd);
+    // An escaped key may spell one of ours (`"sources\u0043ontent"`): JSON.parse reads those.
+    if (key === null) return null;
     i = skipSpace(bytes, keyEnd + 1, end);
     if (bytes[i] !== COLON) return null;
     i = skipSpace(bytes, i + 1, end);
@@ -139,14 +141,14 @@ function stringEnd(bytes: Uint8Array, i: number, end: number): number {
   }
 }
 
-/** A key's text when it is short plain ASCII without escapes (the only keys this module looks for); else ''. */
-function keyOf(bytes: Uint8Array, start: number, end: number): string {
-  if (end - start > 32) return '';
+/** A key's text when it is short plain ASCII (the only keys this module looks for); '' for others; null when escaped. */
+function keyOf(bytes: Uint8Array, start: number, end: number): string | null {
   let key = '';
   for (let k = start; k < end; k++) {
     const c = bytes[k]!;
-    if (c === BACKSLASH || c > 0x7e) return '';
-    key += String.fromCharCode(c);
+    if (c === BACKSLASH) return null;
+    if (c > 0x7e || key.length > 32) key = '\u0000';
+    else key += String.fromCharCode(c);
   }
   return key;
 }

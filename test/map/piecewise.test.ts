@@ -751,3 +751,28 @@ describe('the content visitor', () => {
     expect(whole.visits).toStrictEqual([]);
   });
 });
+
+describe('the cases the piecewise read once got wrong: it now agrees with the whole-text read', () => {
+  const piecewise = (b: Uint8Array) => readSourceMap(b, { retainContent: false, lineMarks: (c) => (c === null ? null : new Uint8Array(1)) });
+  const whole = (b: Uint8Array) => readSourceMap(b);
+  const rows: [string, Uint8Array, string[], boolean][] = [
+    ['raw control character in an extra entry', utf8('{"version":3,"sources":[],"sourcesContent":["\u0001"],"mappings":""}'), ['MAP_NOT_JSON'], false],
+    ['invalid escape in an extra entry', utf8('{"version":3,"sources":["a.js"],"sourcesContent":["a","\\x"],"mappings":"AAAA"}'), ['MAP_NOT_JSON'], false],
+    [
+      'invalid UTF-8 in an extra entry',
+      cat(utf8('{"version":3,"sources":["a.js"],"sourcesContent":["a","'), bytesOf(0xff), utf8('"],"mappings":"AAAA"}')),
+      ['INVALID_UTF8', 'SOURCES_CONTENT_EXTRA'],
+      true,
+    ],
+    ['invalid UTF-8 in the )]}\' line', cat(utf8(")]}'"), bytesOf(0xff), utf8('\n{"version":3,"sources":["a.js"],"sourcesContent":["a"],"mappings":"AAAA"}')), ['INVALID_UTF8'], true],
+    ['an escaped duplicate sourcesContent key wins', utf8('{"version":3,"sources":["a.js"],"sourcesContent":["a"],"mappings":"AAAA","sources\\u0043ontent":5}'), ['FIELD_TYPE'], false],
+    ['an escaped duplicate mappings key wins', utf8('{"version":3,"sources":["a.js"],"sourcesContent":["a"],"mappings":"AAAA","mapping\\u0073":"!!"}'), ['MAPPINGS_BAD_CHARACTER'], false],
+  ];
+  it.each(rows)('%s', (_name, bytes, expected, valid) => {
+    const a = piecewise(bytes);
+    const b = whole(bytes);
+    expect(a.diagnostics.map((d) => d.code)).toEqual(expected);
+    expect(a.valid).toBe(valid);
+    expect(a.diagnostics).toEqual(b.diagnostics);
+  });
+});
