@@ -18,6 +18,7 @@ import { collectCandidates, findSecrets } from './signals/secrets';
 import { premeasureDirectory, progressTotals, scanTargetsInWorkers } from './parallel/many';
 import { resolveJobs } from './parallel/pool';
 import { ASSIST_MIN_BYTES, ThreadAssistant } from './parallel/assist';
+import { createReclaimer } from './runtime/gc';
 import { resolveScanOptions, type ScanOptions, type ScanProgress } from './report/options';
 import { scanOpened, scanSync as scanMemorySync } from './report/api';
 import type { ReferenceHooks } from './report/scan';
@@ -154,7 +155,8 @@ async function scanAnyWith(target: ScanTarget, options: AnyScanOptions, hooks: R
       const assistant = workers > 1 ? new ThreadAssistant(bigMapAhead(target)) : undefined;
       try {
         const opened = openNodeTarget(target);
-        const assisted = assistant === undefined ? h : { ...h, assistant };
+        const reclaim = createReclaimer();
+        const assisted = { ...h, ...(assistant === undefined ? {} : { assistant }), ...(reclaim === null ? {} : { reclaim }) };
         // A caller that needs every map's contents here (the extractor) gets an in-process scan.
         const premeasured = hooks.onMap === undefined ? await premeasureDirectory(opened, resolveScanOptions(scanOptions, opened.orphans), workers) : null;
         if (premeasured === null) return scanOpened(opened, scanOptions, [], assisted);

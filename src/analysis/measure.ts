@@ -40,6 +40,8 @@ export interface ContentVisitor {
   thirdPartyOnlyMeasured?: boolean;
   /** Another thread that hashes the map and scans its mappings while this one reads the contents. */
   assistant?: MapAssistant;
+  /** Told how many bytes of dead strings each content read left behind (see `ReadOptions.reclaim`). */
+  reclaim?: (bytes: number) => void;
 }
 
 /**
@@ -58,6 +60,7 @@ export function measureMap(input: SourceMapInput, path: string, kind: MapKind, m
     retainContent: false,
     maxSources,
     assisted,
+    ...(visitor.reclaim ? { reclaim: visitor.reclaim } : {}),
     lineMarks(content, index, source) {
       const file = measureSource(index, source, content);
       files[index] = file;

@@ -36,6 +36,8 @@ export interface ReadOptions {
   offload?: (source: string) => boolean;
   /** Like `lineMarks`, for an entry measured by the other thread. */
   measured?: (figures: ContentFigures, index: number, source: string) => Uint8Array | null;
+  /** Told how many bytes of strings each piecewise content left behind once it is dropped (a host may collect them). */
+  reclaim?: (bytes: number) => void;
 }
 
 /** A map's bytes and where its big values lie, read piece by piece (see `ReadOptions.retainContent`). */
@@ -139,6 +141,8 @@ function readPieces(bytes: Uint8Array, options: ReadOptions): MapReading | null 
     text += piece.text + replacement;
     at = to;
   }
+  // The BOM and anti-XSSI line are not parsed, but invalid UTF-8 there still counts.
+  if (start > 0 && decodePiece(bytes, 0, start).invalid) invalid = true;
   const tail = decodePiece(bytes, at, bytes.length);
   invalid ||= tail.invalid;
   text += tail.text;
@@ -237,6 +241,9 @@ class Builder {
   private readonly assisted: AssistedMap | null;
   private readonly offload: ReadOptions['offload'];
   private readonly measured: ReadOptions['measured'];
+  private readonly reclaim: ReadOptions['reclaim'];
+  /** Strings the previous piecewise content left behind, reported when the next one is read (it is dead by then). */
+  private dead = 0;
 
   constructor(
     private readonly diagnostics: DiagnosticCollector,
@@ -250,13 +257,18 @@ class Builder {
     this.assisted = pieces !== null ? (options.assisted ?? null) : null;
     this.offload = options.offload;
     this.measured = options.measured;
+    this.reclaim = options.reclaim;
   }
 
   /** Entry `i` of a piecewise read's `sourcesContent`. */
   private pieceContent(pieces: Pieces, i: number): string | null {
     const from = pieces.split.entries[2 * i]!;
     if (from < 0) return null;
-    const piece = decodePiece(pieces.bytes, from, pieces.split.entries[2 * i + 1]!);
+    const to = pieces.split.entries[2 * i + 1]!;
+    if (this.reclaim !== undefined && this.dead > 0) this.reclaim(this.dead);
+    // The decoded text and the parsed string: both about the size of the entry.
+    this.dead = 2 * (to - from);
+    const piece = decodePiece(pieces.bytes, from, to);
     if (piece.invalid) this.invalidUtf8 = true;
     try {
       return JSON.parse(piece.text) as string;
@@ -372,6 +384,8 @@ class Builder {
         marks[i] = this.lineMarks!(this.pieceContent(pieces!, i), base + i, source);
       }
     }
+    // Extra entries are ignored but are still JSON the whole-text read would parse (and UTF-8 it would check).
+    if (pieces !== null && contentList.length === 0) for (let i = count; i < contentCount; i++) this.pieceContent(pieces, i);
     if (contentCount > count) {
       d.add(
         'SOURCES_CONTENT_EXTRA',

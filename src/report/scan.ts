@@ -56,6 +56,8 @@ export interface ReferenceHooks {
   keepContent?: KeepContent;
   /** Another thread for big maps' hash and mappings pass (the Node entry's worker). */
   assistant?: MapAssistant;
+  /** Told how many bytes of dead strings each content read left behind (the Node entry collects them). */
+  reclaim?: (bytes: number) => void;
   /** A `SourceMap` response header for this file, which wins over its comment. */
   headerUrl?(path: string): string | null;
   /** Resolves a URL found in this file; `undefined` falls back to the file-system rules. */
@@ -219,7 +221,7 @@ function scanLayer(ctx: Context, vfs: Vfs, prefix: string, depth: number, orphan
       return;
     }
     const { measurement: m, signals } =
-      input instanceof Uint8Array ? measureAndDetect(input, prefix + path, kind, ctx.options, ctx.hooks.keepContent, ctx.hooks.assistant) : { measurement: input.measurement!, signals: input.signals };
+      input instanceof Uint8Array ? measureAndDetect(input, prefix + path, kind, ctx.options, ctx.hooks.keepContent, ctx.hooks.assistant, ctx.hooks.reclaim) : { measurement: input.measurement!, signals: input.signals };
     if (m.tooManySources !== undefined) {
       ctx.problems.push({ code: 'MAP_LIMIT', path: prefix + path, args: { limit: 'maxSources', value: limits.maxSources, actual: m.tooManySources } });
       return;
@@ -312,11 +314,13 @@ export function measureAndDetect(
   options: Pick<ResolvedScanOptions, 'signals' | 'detectors'> & { limits: { maxSources: number } },
   keep?: KeepContent,
   assistant?: MapAssistant,
+  reclaim?: (bytes: number) => void,
 ): { measurement: Measurement; signals: SignalFinding[] } {
   const signals = new MapSignals(path, options);
   const visitor: ContentVisitor = {};
   if (keep !== undefined) visitor.keep = keep;
   if (assistant !== undefined) visitor.assistant = assistant;
+  if (reclaim !== undefined) visitor.reclaim = reclaim;
   // Detectors see every file; without them third-party contents are only measured, so another thread may do it.
   visitor.thirdPartyOnlyMeasured = options.detectors.length === 0;
   const measurement = measureMap(input, path, kind, options.limits.maxSources, signals.active ? { ...visitor, visit: (file, content) => signals.file(file, content) } : visitor);
