@@ -59,6 +59,7 @@ export function openArchive(
   depthLeft = budget.limits.maxDepth - 1,
 ): OpenedArchive {
   if (format === 'zip' || format === 'crx') return openZipArchive(source, format, budget, relevant, depthLeft);
+  budget.archives++;
   const stream = new ArchiveStream(format, name, budget, relevant, depthLeft, format === 'gzip' ? isizeOf(source) : 0);
   const step = 64 * 1024;
   for (let at = 0; at < source.size; at += step) {
@@ -138,6 +139,8 @@ function openZipArchive(source: ByteSource, format: 'zip' | 'crx', budget: Budge
           const inner = new ArchiveStream(nested, path, budget, relevant, depthLeft - 1, 0);
           // The entry is inflated to its end even when the archive inside ends first, so it is checked whole.
           const length = zip!.stream(entry, (chunk) => inner.push(chunk));
+          // Counted once its entry was read, as when it was read whole first.
+          budget.archives++;
           inner.end();
           checkSize(path, entry, length);
           return { opened: inner.result(), bytes: length };
@@ -158,6 +161,7 @@ interface StreamedEntry {
  * A tar, a gzipped tar or one gzipped file, opened from bytes pushed in order: from a file, or from an entry of
  * another archive while that inflates. Nothing but the files the scan keeps is held: relevant files, nested zips
  * (which need random access), and what nested tar and gzip archives keep in turn, opened as their bytes stream by.
+ * The caller counts it in `budget.archives`.
  */
 class ArchiveStream {
   readonly problems: ArchiveProblem[] = [];
@@ -182,7 +186,6 @@ class ArchiveStream {
     /** For one gzipped file: its likely length (the trailer's ISIZE), to allocate it once. */
     private readonly sizeHint: number,
   ) {
-    budget.archives++;
     this.reported = format === 'tar' ? 'tar' : 'tgz';
     this.reader = new TarReader(
       {
@@ -316,6 +319,8 @@ class ArchiveStream {
     return {
       push: (chunk) => void inner.push(chunk),
       end: () => {
+        // Counted once its entry was read whole; one cut off with the outer tar is dropped, as its bytes were.
+        this.budget.archives++;
         inner.end();
         files.set(path, { head, opened: inner.result(), size });
       },
