@@ -5,6 +5,7 @@
 import { directoryVfs } from '../input/node-vfs';
 import type { ScanProgress } from '../report/options';
 import { measureAndDetect, type Premeasured } from '../report/scan';
+import { collectCandidates, findSecrets } from '../signals/secrets';
 import type { ExposureReport } from '../types';
 
 /** Scan one whole target with `scanAny` (options without functions). */
@@ -27,7 +28,7 @@ export interface MapJob {
   maxSources: number;
   /** Leak signals (private keys, internal URLs, comments) in first-party source. */
   signals: boolean;
-  /** Send back the contents the secrets pass keeps (first-party), for secretlint on the main thread. */
+  /** Secrets are looked for (the async scan functions): keep first-party contents, or check them here. */
   secrets: boolean;
 }
 
@@ -40,10 +41,19 @@ export interface TargetResult {
 }
 
 /**
- * Measures one map file as the scan's `record()` would, for the `premeasured` hook. Null when the file cannot be
- * read: the scan then reads it itself, and reports the problem exactly as without workers.
+ * First-party bytes of one map from which its worker checks them for secrets itself. Below, the contents go back
+ * and the main thread checks them with all the others, as without workers: loading secretlint costs a thread about
+ * 70 ms, what it takes to check some 700 KB, so a worker only loads it for maps that carry that much.
  */
-export function measureFile(job: MapJob): Premeasured | null {
+export const SECRETS_IN_WORKER_BYTES = 256 * 1024;
+
+/**
+ * Measures one map file as the scan's `record()` would, for the `premeasured` hook. The first-party contents the
+ * secrets pass keeps go back with it (null elsewhere); or, for a map with much of them in a worker (`checkHere`),
+ * this thread checks them and adds the findings to the map's signals. Null when the file cannot be read: the scan then reads it itself,
+ * and reports the problem exactly as without workers.
+ */
+export async function measureFile(job: MapJob, checkHere = true): Promise<Premeasured | null> {
   let bytes: Uint8Array;
   try {
     bytes = directoryVfs(job.root, null).read(job.path);
@@ -51,9 +61,6 @@ export function measureFile(job: MapJob): Premeasured | null {
     return null;
   }
   if (bytes.length > job.maxMapBytes) return { size: bytes.length, signals: [] };
-  // Only the contents the main thread's secrets pass keeps (first-party) come back; secretlint runs there, once
-  // over every map as without workers (its profiler slows down by the square of its calls when they are spread
-  // over many event-loop turns, as one call per job in a worker would be).
   const { measurement, signals } = measureAndDetect(
     bytes,
     job.path,
@@ -61,5 +68,17 @@ export function measureFile(job: MapJob): Premeasured | null {
     { signals: job.signals, detectors: [], limits: { maxSources: job.maxSources } },
     job.secrets ? 'first-party' : undefined,
   );
-  return { size: bytes.length, measurement, signals };
+  if (!job.secrets || measurement.entry === null || measurement.tooManySources !== undefined) {
+    return { size: bytes.length, measurement: { ...measurement, contents: [] }, signals };
+  }
+  // The candidates the main thread's collector would keep for this map, in its order.
+  const collector = collectCandidates();
+  collector.onMap(measurement.entry, measurement.contents);
+  let firstParty = 0;
+  for (const c of collector.candidates) firstParty += c.content.length;
+  if (!checkHere || firstParty < SECRETS_IN_WORKER_BYTES) return { size: bytes.length, measurement, signals };
+  // Findings of one map sort among the report's findings where they would have (ties are only ever within a map),
+  // and nothing is left for the main thread's pass.
+  signals.push(...(await findSecrets(collector.candidates)));
+  return { size: bytes.length, measurement: { ...measurement, contents: [] }, signals };
 }

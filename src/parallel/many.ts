@@ -9,7 +9,7 @@ import type { ResolvedScanOptions, ScanProgress } from '../report/options';
 import type { Premeasured } from '../report/scan';
 import type { OpenedTarget } from '../report/target';
 import type { ExposureReport } from '../types';
-import type { Job, TargetResult } from './jobs';
+import { measureFile, type Job, type MapJob, type TargetResult } from './jobs';
 import { WorkerPool, workerScript } from './pool';
 
 /**
@@ -26,7 +26,8 @@ function isMapFile(path: string): boolean {
 }
 
 /**
- * Measures the `.map` files of a directory target in `jobs` workers, for the scan's `premeasured` hook. Null when
+ * Measures the `.map` files of a directory target in `jobs` threads (this one and `jobs - 1` workers), for the
+ * scan's `premeasured` hook. Null when
  * the scan should do everything itself: not a directory, too little to gain, detectors (functions) given, or no
  * worker script. A map a worker could not measure is left to the scan, which reads and measures it as usual.
  */
@@ -48,29 +49,46 @@ export async function premeasureDirectory(opened: OpenedTarget, options: Resolve
   if (script === null) return null;
 
   const { maxMapBytes, maxSources } = options.limits;
+  const job = (path: string): MapJob => ({ kind: 'map', root, path, maxMapBytes, maxSources, signals: options.signals, secrets: options.signals });
   const results = new Map<string, Premeasured>();
-  const pool = new WorkerPool<Job, Premeasured | null>(script, Math.min(jobs, maps.length));
+  // This thread measures too, so `jobs` threads in all: jobs - 1 workers, each handed two maps ahead so that it
+  // does not wait while this thread is busy with a map of its own.
+  const pool = new WorkerPool<Job, Premeasured | null>(script, Math.min(jobs - 1, maps.length - 1), 2);
+  let next = 0;
   let done = 0;
   let bytes = 0;
+  // secretlint is loaded here (once, for the maps whose first-party contents come back) while the workers measure.
+  let secretlint: Promise<unknown> | null = null;
+  const finish = (path: string, result: Premeasured | null): void => {
+    if (result !== null) {
+      results.set(path, result);
+      bytes += result.size;
+      if (secretlint === null && result.measurement?.contents.some((c) => c !== null && c.length > 0)) {
+        secretlint = Promise.all([import('@secretlint/core'), import('@secretlint/secretlint-rule-preset-recommend')]).catch(() => null);
+      }
+    }
+    done++;
+    options.onProgress?.({ filesDone: done, filesTotal: maps.length, bytesRead: bytes, archiveEntries: 0, bytesInflated: 0 });
+  };
+  const feed = async (): Promise<void> => {
+    for (let i = next++; i < maps.length; i = next++) {
+      // A map whose job failed (or whose worker died) is left to the scan: the report is the same as without workers.
+      finish(maps[i]!, await pool.run(job(maps[i]!)).catch(() => null));
+    }
+  };
+  const here = async (): Promise<void> => {
+    for (let i = next++; i < maps.length; i = next++) {
+      finish(maps[i]!, await measureFile(job(maps[i]!), false));
+      // Let the workers' results in, and hand them their next maps.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  };
   try {
-    await Promise.all(
-      maps.map(async (path) => {
-        try {
-          const result = await pool.run({ kind: 'map', root, path, maxMapBytes, maxSources, signals: options.signals, secrets: options.signals });
-          if (result !== null) {
-            results.set(path, result);
-            bytes += result.size;
-          }
-        } catch {
-          // Measured in-process by the scan instead, so the report is the same as without workers.
-        }
-        done++;
-        options.onProgress?.({ filesDone: done, filesTotal: maps.length, bytesRead: bytes, archiveEntries: 0, bytesInflated: 0 });
-      }),
-    );
+    await Promise.all([...Array.from({ length: pool.size * pool.depth }, feed), here()]);
   } finally {
     await pool.close();
   }
+  await secretlint;
   return results;
 }
 

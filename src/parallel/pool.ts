@@ -84,7 +84,8 @@ interface Pending<J, R> {
 
 interface Slot<J, R> {
   worker: Worker;
-  running: Pending<J, R> | null;
+  /** Jobs posted to this worker, in order: the first runs, the others wait in its port. */
+  jobs: Pending<J, R>[];
 }
 
 /** Counters for tests and benchmarks: workers started over the life of the process. */
@@ -92,15 +93,18 @@ export const poolStats = { started: 0 };
 
 export class WorkerPool<J, R> {
   readonly size: number;
+  /** Jobs posted ahead to one worker, so it never waits for this thread to hand it the next (this thread may be busy). */
+  readonly depth: number;
   private readonly script: URL;
   private readonly slots: Slot<J, R>[] = [];
   private readonly queue: Pending<J, R>[] = [];
   private nextId = 1;
   private closed = false;
 
-  constructor(script: URL, size: number) {
+  constructor(script: URL, size: number, depth = 1) {
     this.script = script;
     this.size = Math.max(1, size);
+    this.depth = Math.max(1, depth);
   }
 
   /** Runs one job in a worker; progress messages of this job go to `onProgress`. */
@@ -118,22 +122,19 @@ export class WorkerPool<J, R> {
     const stopped = new Error('the worker pool was closed');
     for (const p of this.queue.splice(0)) p.reject(stopped);
     const slots = this.slots.splice(0);
-    for (const slot of slots) {
-      slot.running?.reject(stopped);
-      slot.running = null;
-    }
+    for (const slot of slots) for (const p of slot.jobs.splice(0)) p.reject(stopped);
     await Promise.all(slots.map((slot) => slot.worker.terminate()));
   }
 
   private pump(): void {
     while (this.queue.length > 0) {
-      let slot = this.slots.find((s) => s.running === null);
-      if (slot === undefined) {
-        if (this.slots.length >= this.size) return;
-        slot = this.start();
-      }
+      // An idle worker first, then a new one, then one whose queue is not full.
+      let slot = this.slots.find((s) => s.jobs.length === 0);
+      if (slot === undefined && this.slots.length < this.size) slot = this.start();
+      slot ??= this.slots.find((s) => s.jobs.length < this.depth);
+      if (slot === undefined) return;
       const pending = this.queue.shift()!;
-      slot.running = pending;
+      slot.jobs.push(pending);
       slot.worker.ref();
       slot.worker.postMessage({ id: pending.id, job: pending.job } satisfies JobMessage<J>);
     }
@@ -142,18 +143,18 @@ export class WorkerPool<J, R> {
   private start(): Slot<J, R> {
     poolStats.started++;
     const worker = new Worker(this.script);
-    const slot: Slot<J, R> = { worker, running: null };
+    const slot: Slot<J, R> = { worker, jobs: [] };
     this.slots.push(slot);
     worker.on('message', (message: ReplyMessage<R>) => {
-      const pending = slot.running;
-      if (pending === null || message.id !== pending.id) return;
+      const pending = slot.jobs[0];
+      if (pending === undefined || message.id !== pending.id) return;
       if (message.type === 'progress') {
         pending.onProgress?.(message.value);
         return;
       }
-      slot.running = null;
+      slot.jobs.shift();
       // An idle worker must not keep the process alive.
-      worker.unref();
+      if (slot.jobs.length === 0) worker.unref();
       if (message.type === 'done') pending.resolve(message.value);
       else pending.reject(deserializeError(message.error));
       this.pump();
@@ -166,12 +167,13 @@ export class WorkerPool<J, R> {
       const index = this.slots.indexOf(slot);
       if (index === -1) return; // closed
       this.slots.splice(index, 1);
-      const pending = slot.running;
-      slot.running = null;
-      if (pending !== null) {
+      const [running, ...waiting] = slot.jobs.splice(0);
+      if (running !== undefined) {
         const reason = failure?.message ?? `exit code ${code}`;
-        pending.reject(new Error(`the worker died while running this job: ${reason}`));
+        running.reject(new Error(`the worker died while running this job: ${reason}`));
       }
+      // Jobs that had not started go to the other workers (or a new one).
+      this.queue.unshift(...waiting);
       this.pump();
     });
     return slot;

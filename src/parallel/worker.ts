@@ -5,8 +5,12 @@
 import { parentPort } from 'node:worker_threads';
 import { scanAny } from '../node';
 import type { ScanProgress } from '../report/options';
+import { muteSecretlintProfiler } from '../signals/profiler';
 import { measureFile, type Job, type TargetJob, type TargetResult } from './jobs';
 import { serializeError, type JobMessage, type ReplyMessage } from './pool';
+
+// This thread runs only our code: secretlint's profiler need not cost its quadratic time here.
+muteSecretlintProfiler();
 
 /** Progress messages per target job: at most one every 50 ms (they only drive a display). */
 const PROGRESS_INTERVAL_MS = 50;
@@ -29,11 +33,18 @@ async function runTarget(id: number, job: TargetJob): Promise<TargetResult> {
   return { report, progress: last };
 }
 
-parentPort!.on('message', async ({ id, job }: JobMessage<Job>) => {
+/** One job, answered with its result or its error. */
+async function handle({ id, job }: JobMessage<Job>): Promise<void> {
   try {
-    const value = job.kind === 'target' ? await runTarget(id, job) : measureFile(job);
+    const value = job.kind === 'target' ? await runTarget(id, job) : await measureFile(job);
     parentPort!.postMessage({ id, type: 'done', value } satisfies ReplyMessage<unknown>);
   } catch (error) {
     parentPort!.postMessage({ id, type: 'failed', error: serializeError(error) } satisfies ReplyMessage<unknown>);
   }
+}
+
+// Jobs posted ahead wait their turn: one at a time, so one job's data is in memory at once.
+let turn = Promise.resolve();
+parentPort!.on('message', (message: JobMessage<Job>) => {
+  turn = turn.then(() => handle(message));
 });

@@ -8,6 +8,7 @@ import { formatJson, isForensicsError, scanAny, scanMany, type ExposureReport, t
 import { ForensicsError } from '../../src/errors';
 import { PARALLEL_THRESHOLDS } from '../../src/parallel/many';
 import { poolStats, workerScript } from '../../src/parallel/pool';
+import { muteSecretlintProfiler } from '../../src/signals/profiler';
 
 // Parallel scans run the built worker (dist/worker.js): `npm test` builds first; after a fresh clone, `npm run build`.
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -24,6 +25,9 @@ const PARTS = ['chunks', 'leaks', 'discovery', 'demo', 'index-map', 'basic', 're
 const COPIES = 3;
 
 beforeAll(() => {
+  // This file checks thousands of files for secrets in one thread: without this, secretlint's profiler makes each
+  // scan slower than the last (quadratic in the marks it has seen), from 0.3 s to 10 s per test.
+  muteSecretlintProfiler();
   for (let copy = 1; copy <= COPIES; copy++) {
     for (const part of PARTS) cpSync(join(root, 'fixtures', part), join(many, `copy${copy}`, part), { recursive: true });
   }
@@ -55,7 +59,8 @@ describe('a directory of many maps', () => {
     const one = await counting(() => scanAny(many, { jobs: 1 }));
     const two = await counting(() => scanAny(many, { jobs: 2 }));
     const three = await counting(() => scanAny(many, { jobs: 3 }));
-    expect([one.workers, two.workers, three.workers]).toEqual([0, 2, 3]);
+    // This thread measures too: jobs - 1 workers.
+    expect([one.workers, two.workers, three.workers]).toEqual([0, 1, 2]);
     expect(two.value).toEqual(one.value);
     expect(formatJson(two.value)).toBe(formatJson(one.value));
     expect(formatJson(three.value)).toBe(formatJson(one.value));
@@ -78,7 +83,7 @@ describe('a directory of many maps', () => {
     ['a sources limit', { maxSources: 3 }],
   ])('gives the same report with %s', async (_, options) => {
     const one = await scanAny(many, { ...options, jobs: 1 });
-    const two = await counting(() => scanAny(many, { ...options, jobs: 2 }));
+    const two = await counting(() => scanAny(many, { ...options, jobs: 3 }));
     expect(two.workers).toBe(2);
     expect(formatJson(two.value)).toBe(formatJson(one));
   });
@@ -219,7 +224,7 @@ describe('thresholds', () => {
     PARALLEL_THRESHOLDS.bytes = 4 * 1024 * 1024;
     try {
       const two = await counting(() => scanAny(big, { jobs: 2 }));
-      expect(two.workers).toBe(2);
+      expect(two.workers).toBe(1);
       expect(formatJson(two.value)).toBe(formatJson(await scanAny(big, { jobs: 1 })));
     } finally {
       PARALLEL_THRESHOLDS.maps = 2;

@@ -49,6 +49,13 @@ describe('WorkerPool', () => {
     await pool.close();
   });
 
+  it('posts jobs ahead up to its depth, and moves those waiting behind a dying job to a new worker', async () => {
+    const pool = new WorkerPool<unknown, number>(url, 1, 3);
+    const results = await Promise.allSettled([pool.run('exit'), pool.run(1), pool.run(2), pool.run(3)]);
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : 'died'))).toEqual(['died', 2, 4, 6]);
+    await pool.close();
+  });
+
   it('passes a ForensicsError back as one', async () => {
     const pool = new WorkerPool<unknown, number>(url, 1);
     const error = await pool.run('throw').catch((e: unknown) => e);
