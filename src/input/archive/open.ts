@@ -202,7 +202,8 @@ class ArchiveStream {
 
   /** Feeds the archive's next bytes (never held: the caller may reuse them). False once no more are wanted. */
   push(chunk: Uint8Array): boolean {
-    if (this.failed) return false;
+    // Past the end of a tar (or of a gzip that asked to stop) nothing more is read or counted.
+    if (this.failed || this.reader.finished) return false;
     let more = true;
     this.failed = !guard(this.problems, '', () => {
       if (this.gunzip !== null) {
