@@ -1,4 +1,4 @@
-import { readSourceMap, type SourceMapInput } from '../map/parse';
+import { readMapFile, readSourceMap, type MapFile, type ReadOptions, type SourceMapInput } from '../map/parse';
 import type { ContentFigures, MapAssistant } from '../map/assist';
 import type { Diagnostic } from '../map/diagnostics';
 import type { ContentCounts, MapEntry, MapKind, SourceCounts, SourceEntry } from '../types';
@@ -49,14 +49,16 @@ export interface ContentVisitor {
  * `generatedFiles` and `orphan` are left empty for the caller, which knows who references the map.
  * Contents are read one at a time (see {@link ContentVisitor}), so a map's contents are never all in memory at once.
  */
-export function measureMap(input: SourceMapInput, path: string, kind: MapKind, maxSources = Infinity, visitor: ContentVisitor = {}): Measurement {
+export function measureMap(input: SourceMapInput | MapFile, path: string, kind: MapKind, maxSources = Infinity, visitor: ContentVisitor = {}): Measurement {
   const marks: (Uint8Array | null)[] = [];
   const files: SourceEntry[] = [];
   const contents: (string | null)[] = [];
   const { visit, keep } = visitor;
   const offload = keep !== 'all' && visitor.thirdPartyOnlyMeasured === true;
-  const assisted = input instanceof Uint8Array ? (visitor.assistant?.open(input) ?? null) : null;
-  const reading = readSourceMap(input, {
+  const file = isMapFile(input) ? input : null;
+  const assisted = file !== null ? (visitor.assistant?.open(file) ?? null) : null;
+  let fileHash: string | null = null;
+  const options: ReadOptions = {
     retainContent: false,
     maxSources,
     assisted,
@@ -81,7 +83,11 @@ export function measureMap(input: SourceMapInput, path: string, kind: MapKind, m
       contents[index] = null;
       return (marks[index] = file.lines > 0 ? new Uint8Array(file.lines) : null);
     } } : {}),
-  });
+  };
+  const reading =
+    file !== null
+      ? readMapFile(file, options, assisted !== null ? undefined : (bytes) => (fileHash = sha256Hex(bytes)))
+      : readSourceMap(input as SourceMapInput, options);
   const map = reading.map;
   if (map === null) return { entry: null, valid: false, diagnostics: reading.diagnostics, contents: [] };
   if (map.sources.length > maxSources) {
@@ -102,8 +108,8 @@ export function measureMap(input: SourceMapInput, path: string, kind: MapKind, m
   }
 
   // An already parsed map is measured as its JSON text, serialised once for both size and hash.
-  const document = typeof input === 'string' || input instanceof Uint8Array ? input : JSON.stringify(input);
-  const bytes = typeof document === 'string' ? utf8Length(document) : document.length;
+  const document = file !== null ? null : typeof input === 'string' || input instanceof Uint8Array ? input : JSON.stringify(input);
+  const bytes = document === null ? file!.size : typeof document === 'string' ? utf8Length(document) : document.length;
   const entry: MapEntry = {
     path,
     kind,
@@ -115,12 +121,17 @@ export function measureMap(input: SourceMapInput, path: string, kind: MapKind, m
     diagnostics: reading.diagnostics,
     file: map.file,
     bytes,
-    sha256: assisted?.sha256() ?? sha256Hex(document),
+    sha256: document !== null ? sha256Hex(document) : (assisted?.sha256() ?? fileHash ?? sha256Hex(file!.read(0, file!.size))),
     sources: sumSources(files),
     content: sumContent(files),
     files,
   };
   return { entry, valid: reading.valid, diagnostics: reading.diagnostics, contents };
+}
+
+/** A map file read on demand rather than bytes: what a file source looks like (parsed JSON never has functions). */
+function isMapFile(input: SourceMapInput | MapFile): input is MapFile {
+  return typeof input === 'object' && input !== null && !(input instanceof Uint8Array) && typeof (input as MapFile).read === 'function';
 }
 
 /** The report's rule for third-party code: anything under a `node_modules/` folder. */

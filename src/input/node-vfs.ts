@@ -2,6 +2,7 @@ import { closeSync, fstatSync, lstatSync, openSync, readdirSync, readFileSync, r
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { ForensicsError } from '../errors';
 import type { ScanInput } from '../report/scan';
+import type { MapFile } from '../map/parse';
 import type { ReportTarget } from '../types';
 import type { ByteSource } from './archive/bytes';
 import { detectArchive, SNIFF_BYTES } from './archive/detect';
@@ -80,7 +81,15 @@ export function directoryVfs(root: string, only: string | null): NodeVfs {
       const full = inside(path);
       if (full === null) throw new Error(`${path} is outside the target`);
       if (!lstatSync(full).isFile()) throw new Error(`${path} is not a regular file`);
-      return readFile(full);
+      const data = readFileSync(full);
+      return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    },
+    mapFile(path) {
+      const full = inside(path);
+      if (full === null) throw new Error(`${path} is outside the target`);
+      const stats = lstatSync(full);
+      if (!stats.isFile()) throw new Error(`${path} is not a regular file`);
+      return stats.size >= MAP_FILE_MIN_BYTES ? mapFile(full) : null;
     },
     head(path, length) {
       const full = inside(path);
@@ -90,29 +99,38 @@ export function directoryVfs(root: string, only: string | null): NodeVfs {
   };
 }
 
-/** Files at least this big are read into shared memory, so a helper thread can work on them without a copy. */
-const SHARED_MIN_BYTES = 4 * 1024 * 1024;
+/** Files at least this big are read on demand (see `Vfs.mapFile`) so their bytes are not held while measured. */
+const MAP_FILE_MIN_BYTES = 4 * 1024 * 1024;
 
-/** A file's bytes; a big one in a SharedArrayBuffer (as a Buffer, whose `indexOf` the map splitter leans on). */
-function readFile(full: string): Uint8Array {
-  const fd = openSync(full, 'r');
-  try {
-    const size = fstatSync(fd).size;
-    if (size < SHARED_MIN_BYTES) {
-      const data = readFileSync(fd);
-      return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    }
-    const bytes = Buffer.from(new SharedArrayBuffer(size));
-    let got = 0;
-    while (got < size) {
-      const n = readSync(fd, bytes, got, size - got, got);
-      if (n === 0) break;
-      got += n;
-    }
-    return got === size ? bytes : bytes.subarray(0, got);
-  } finally {
-    closeSync(fd);
-  }
+/**
+ * A map file read with positioned reads; each read opens the file again, so nothing stays open between the scan's
+ * uses of it. Reads land in one buffer grown as needed and reused (callers decode each piece before the next).
+ */
+function mapFile(full: string): MapFile {
+  const size = statSync(full).size;
+  let buffer = Buffer.alloc(0);
+  return {
+    size,
+    path: full,
+    read(offset, length) {
+      const n = Math.max(0, Math.min(length, size - offset));
+      // The whole-file read is kept by the caller only while it splits the map: give it its own array.
+      // Buffers, whose indexOf the map splitter leans on.
+      const into = n === size ? Buffer.allocUnsafe(n) : n <= buffer.length ? buffer : (buffer = Buffer.allocUnsafe(Math.max(n, 2 * buffer.length)));
+      const fd = openSync(full, 'r');
+      try {
+        let got = 0;
+        while (got < n) {
+          const step = readSync(fd, into, got, n - got, offset + got);
+          if (step === 0) break;
+          got += step;
+        }
+        return into.subarray(0, got);
+      } finally {
+        closeSync(fd);
+      }
+    },
+  };
 }
 
 /** The first `length` bytes of a file, without reading the rest. */

@@ -1,3 +1,4 @@
+import type { MapFile } from '../map/parse';
 import { utf8Encoder } from '../util/text';
 
 /**
@@ -11,6 +12,8 @@ export interface Vfs {
   has(path: string): boolean;
   /** The file's bytes. Throws when it cannot be read. */
   read(path: string): Uint8Array;
+  /** A big file to be read on demand rather than whole (a map file on disk); null or absent: use `read`. */
+  mapFile?(path: string): MapFile | null;
   /** Up to the first `length` bytes, for format sniffing; defaults to a slice of `read`. */
   head?(path: string, length: number): Uint8Array;
   /** Entries that could not be listed (e.g. unreadable directories), filled by `list()`. */

@@ -1,5 +1,6 @@
 import type { Diagnostic } from './diagnostics';
 import type { MappingsSummary } from './mappings';
+import type { MapFile } from './parse';
 
 /**
  * Work on a big map's bytes that another thread can do while this one reads the map's contents: the map's SHA-256
@@ -7,8 +8,8 @@ import type { MappingsSummary } from './mappings';
  * Every method may decline (null), and the caller then does the work itself, so results never depend on it.
  */
 export interface MapAssistant {
-  /** Called once a map's bytes are read; null when the assistant cannot take them (too small, not shareable). */
-  open(bytes: Uint8Array): AssistedMap | null;
+  /** Called before a map file is read; null when the assistant cannot take it (too small, not on disk). */
+  open(file: MapFile): AssistedMap | null;
 }
 
 /** One map's work in progress on another thread. */
@@ -22,7 +23,7 @@ export interface AssistedMap {
   shareContents(entries: Int32Array, take: Uint8Array): ContentShare | null;
   /** Waits for the mappings pass; null when it was not done there. */
   mappings(): AssistedMappings | null;
-  /** Waits for the SHA-256 (hex) of the whole bytes; null when it was not done there. */
+  /** Waits for the SHA-256 (hex) of the whole file; null when it was not done there. */
   sha256(): string | null;
 }
 

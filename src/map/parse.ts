@@ -40,10 +40,24 @@ export interface ReadOptions {
   reclaim?: (bytes: number) => void;
 }
 
-/** A map's bytes and where its big values lie, read piece by piece (see `ReadOptions.retainContent`). */
+/**
+ * A map file read on demand: once whole, to find its pieces, then piece by piece, so its bytes are not kept while
+ * its contents are read. What `read` returns may be reused by the next call.
+ */
+export interface MapFile {
+  /** Bytes in the file. */
+  readonly size: number;
+  /** `length` bytes from `offset`. */
+  read(offset: number, length: number): Uint8Array;
+  /** Where it is on disk, for a helper thread that reads it too. */
+  readonly path?: string;
+}
+
+/** Where a map's big values lie, and how to read them (see `ReadOptions.retainContent`). */
 interface Pieces {
-  bytes: Uint8Array;
   split: MapSplit;
+  /** Bytes `from..to` of the map. */
+  read(from: number, to: number): Uint8Array;
 }
 
 /** An entry of a split map failed `JSON.parse`: the whole text is parsed instead, for `JSON.parse`'s own error. */
@@ -113,8 +127,8 @@ function errorText(error: unknown): string {
 export function readSourceMap(input: SourceMapInput, options: ReadOptions = {}): MapReading {
   if (options.retainContent === false && input instanceof Uint8Array) {
     try {
-      const reading = readPieces(input, options);
-      if (reading !== null) return reading;
+      const prepared = preparePieces(input, (from, to) => input.subarray(from, to));
+      if (prepared !== null) return readWhole(prepared.json, options, prepared.pieces, prepared.invalid);
     } catch (error) {
       if (!(error instanceof WholeTextNeeded)) throw error;
     }
@@ -122,8 +136,38 @@ export function readSourceMap(input: SourceMapInput, options: ReadOptions = {}):
   return readWhole(input, options, null);
 }
 
-/** The piecewise read of a map's bytes; null when its shape needs the whole-text read. */
-function readPieces(bytes: Uint8Array, options: ReadOptions): MapReading | null {
+/**
+ * @internal {@link readSourceMap} of a map file with `retainContent: false`: read whole once to find its pieces
+ * (`whole` sees those bytes, e.g. to hash them), then piece by piece from the file.
+ */
+export function readMapFile(file: MapFile, options: ReadOptions, whole?: (bytes: Uint8Array) => void): MapReading {
+  const read = (from: number, to: number): Uint8Array => file.read(from, to - from);
+  try {
+    const prepared = prepareFile(file, whole, read);
+    // The whole-file bytes are dead now; with the skeleton's text, about twice the file.
+    options.reclaim?.(2 * file.size);
+    if (prepared !== null) return readWhole(prepared.json, { ...options, retainContent: false }, prepared.pieces, prepared.invalid);
+  } catch (error) {
+    if (!(error instanceof WholeTextNeeded)) throw error;
+  }
+  return readWhole(file.read(0, file.size), { ...options, retainContent: false }, null);
+}
+
+/** Reads the whole file in a frame of its own, so its bytes are garbage once the pieces are known. */
+function prepareFile(file: MapFile, whole: ((bytes: Uint8Array) => void) | undefined, read: Pieces['read']): Prepared | null {
+  const bytes = file.read(0, file.size);
+  whole?.(bytes);
+  return preparePieces(bytes, read);
+}
+
+interface Prepared {
+  json: Record<string, unknown>;
+  pieces: Pieces;
+  invalid: boolean;
+}
+
+/** Splits a map's bytes and parses the rest; null when its shape needs the whole-text read. */
+function preparePieces(bytes: Uint8Array, read: Pieces['read']): Prepared | null {
   const start = textStart(bytes);
   const split = splitMap(bytes, start);
   if (split === null) return null;
@@ -153,7 +197,7 @@ function readPieces(bytes: Uint8Array, options: ReadOptions): MapReading | null 
     return null;
   }
   if (!isObject(json) || Object.hasOwn(json, 'sections')) return null;
-  return readWhole(json, options, { bytes, split }, invalid);
+  return { json, pieces: { split, read }, invalid };
 }
 
 /** Where the JSON text of a map's bytes starts: after a UTF-8 BOM and an anti-XSSI `)]}'` line. */
@@ -268,7 +312,7 @@ class Builder {
     if (this.reclaim !== undefined && this.dead > 0) this.reclaim(this.dead);
     // The decoded text and the parsed string: both about the size of the entry.
     this.dead = 2 * (to - from);
-    const piece = decodePiece(pieces.bytes, from, to);
+    const piece = decodePiece(pieces.read(from, to), 0, to - from);
     if (piece.invalid) this.invalidUtf8 = true;
     try {
       return JSON.parse(piece.text) as string;
@@ -427,7 +471,8 @@ class Builder {
         if (mine != null && theirs != null) mine.set(theirs.length > mine.length ? theirs.subarray(0, mine.length) : theirs);
       }
     } else if (pieces !== null && pieces.split.mappingsStart >= 0) {
-      summary = scanMappingBytes(pieces.bytes, pieces.split.mappingsStart, pieces.split.mappingsEnd, count, nameCount, d, `${pointer}/mappings`, marked);
+      const { mappingsStart, mappingsEnd } = pieces.split;
+      summary = scanMappingBytes(pieces.read(mappingsStart, mappingsEnd), 0, mappingsEnd - mappingsStart, count, nameCount, d, `${pointer}/mappings`, marked);
     } else {
       summary = scanMappings(mappings, count, nameCount, d, `${pointer}/mappings`, marked);
     }

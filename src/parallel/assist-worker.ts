@@ -1,14 +1,16 @@
 /**
- * The helper thread of {@link ./assist}: hashes a big map's bytes and runs its mappings pass while the main thread
- * reads the map's contents. Each answer is posted on the port and signalled through the shared counter, because
- * the main thread waits for it synchronously (the scan core is synchronous).
+ * The helper thread of {@link ./assist}: hashes a big map file, runs its mappings pass and measures third-party
+ * contents while the main thread reads the others. Each answer is posted on the port and signalled through the
+ * shared counter, because the main thread waits for it synchronously (the scan core is synchronous).
  */
 import { createHash } from 'node:crypto';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { DiagnosticCollector } from '../map/diagnostics';
 import { scanMappingBytes } from '../map/mappings';
 import { decodePiece } from '../map/parse';
 import { countLines, utf8Length } from '../util/text';
+import { createReclaimer } from '../runtime/gc';
 import { FAILED, FREE, HELPER, MEASURED, type AssistReply, type AssistRequest } from './assist';
 
 const { port, signal } = workerData as { port: MessagePort; signal: Int32Array };
@@ -22,21 +24,51 @@ function reply(message: AssistReply, transfer: ArrayBuffer[] = []): void {
   Atomics.notify(signal, 0);
 }
 
+/** Reads `length` bytes at `offset` of an open file into `into` (grown when too small); what was read. */
+function readAt(fd: number, offset: number, length: number, into: { buffer: Uint8Array }): Uint8Array {
+  if (into.buffer.length < length) into.buffer = new Uint8Array(Math.max(length, 2 * into.buffer.length));
+  const view = into.buffer.subarray(0, length);
+  let got = 0;
+  while (got < length) {
+    const n = readSync(fd, view, got, length - got, offset + got);
+    if (n === 0) throw new Error('the map file shrank while it was read');
+    got += n;
+  }
+  return view;
+}
+
+const CHUNK = 1024 * 1024;
+
 function handle(request: AssistRequest): void {
-  const bytes = new Uint8Array(request.buffer, request.offset, request.length);
+  const fd = openSync(request.path, 'r');
+  try {
+    work(fd, request);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function work(fd: number, request: AssistRequest): void {
+  const scratch = { buffer: new Uint8Array(CHUNK) };
   if (request.kind === 'hash') {
-    reply({ id: request.id, kind: 'hash', sha256: createHash('sha256').update(bytes).digest('hex') });
+    const hash = createHash('sha256');
+    for (let at = 0; at < request.size; at += CHUNK) hash.update(readAt(fd, at, Math.min(CHUNK, request.size - at), scratch));
+    reply({ id: request.id, kind: 'hash', sha256: hash.digest('hex') });
     return;
   }
   if (request.kind === 'contents') {
     // From the last entry down, until the main thread (coming up from the first) has the next one.
     const { entries, take, state } = request;
+    const reclaim = createReclaimer();
     for (let i = take.length - 1; i >= 0; i--) {
       if (take[i] !== 1) continue;
       if (Atomics.compareExchange(state, i, FREE, HELPER) !== FREE) break;
       let done = FAILED;
       try {
-        const piece = decodePiece(bytes, entries[2 * i]!, entries[2 * i + 1]!);
+        const from = entries[2 * i]!;
+        const to = entries[2 * i + 1]!;
+        reclaim?.(2 * (to - from));
+        const piece = decodePiece(readAt(fd, from, to - from, scratch), 0, to - from);
         const content = JSON.parse(piece.text) as string;
         request.lines[i] = countLines(content);
         request.bytes[i] = utf8Length(content);
@@ -52,7 +84,7 @@ function handle(request: AssistRequest): void {
     return;
   }
   const marks: (Uint8Array | null)[] = new Array<Uint8Array | null>(request.sourcesLength).fill(null);
-  let budget = MARK_BUDGET_FACTOR * request.length;
+  let budget = MARK_BUDGET_FACTOR * request.size;
   let overBudget = false;
   const grow = (source: number, line: number): void => {
     if (overBudget || source < 0 || source >= marks.length) return;
@@ -69,7 +101,8 @@ function handle(request: AssistRequest): void {
     marks[source] = grown;
   };
   const diagnostics = new DiagnosticCollector();
-  const summary = scanMappingBytes(bytes, request.start, request.end, request.sourcesLength, request.namesLength, diagnostics, request.pointer, marks, grow);
+  const bytes = readAt(fd, request.start, request.end - request.start, scratch);
+  const summary = scanMappingBytes(bytes, 0, bytes.length, request.sourcesLength, request.namesLength, diagnostics, request.pointer, marks, grow);
   if (overBudget) {
     reply({ id: request.id, kind: 'mappings', result: null });
     return;

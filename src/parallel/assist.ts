@@ -1,14 +1,15 @@
 /**
  * A helper thread for one big map at a time (Node only): while the main thread parses a map's contents, the helper
- * hashes the map's bytes and scans its `mappings`, which together cost about as much. The bytes are shared, not
- * copied (the Node file reader puts big files in a SharedArrayBuffer). The scan core is synchronous, so answers are
- * awaited with `Atomics.wait` and taken off the port with `receiveMessageOnPort`. Anything odd (no worker script,
- * a bytes view that is not shared, no answer in time) makes it decline, and the main thread does the work itself.
+ * hashes the map file, scans its `mappings` and measures some third-party contents, reading the file itself (page
+ * cache reads are cheap; holding the map's bytes for two threads is not). The scan core is synchronous, so answers
+ * are awaited with `Atomics.wait` and taken off the port with `receiveMessageOnPort`. Anything odd (no worker
+ * script, a map not on disk, no answer in time) makes it decline, and the main thread does the work itself.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { AssistedMap, AssistedMappings, ContentFigures, ContentShare, MapAssistant } from '../map/assist';
+import type { MapFile } from '../map/parse';
 
 /** Maps smaller than this are done on the main thread: the hand-over would cost more than it saves. */
 export const ASSIST_MIN_BYTES = 4 * 1024 * 1024;
@@ -17,7 +18,7 @@ export const ASSIST_MIN_BYTES = 4 * 1024 * 1024;
 const WAIT_MS = 20_000;
 
 /** @internal A request to the helper. */
-export type AssistRequest = { id: number; buffer: SharedArrayBuffer; offset: number; length: number } & (
+export type AssistRequest = { id: number; path: string; size: number } & (
   | { kind: 'hash' }
   | { kind: 'mappings'; start: number; end: number; sourcesLength: number; namesLength: number; pointer: string }
   | ({ kind: 'contents'; entries: Int32Array; take: Uint8Array } & SharedFigures)
@@ -85,11 +86,11 @@ export class ThreadAssistant implements MapAssistant {
     port1.unref();
   }
 
-  open(bytes: Uint8Array): AssistedMap | null {
-    if (this.broken || bytes.length < ASSIST_MIN_BYTES || !(bytes.buffer instanceof SharedArrayBuffer)) return null;
+  open(file: MapFile): AssistedMap | null {
+    if (this.broken || file.size < ASSIST_MIN_BYTES || file.path === undefined) return null;
     if (this.worker === null) this.start();
     if (this.worker === null) return null;
-    const shared = { buffer: bytes.buffer, offset: bytes.byteOffset, length: bytes.length };
+    const shared = { path: file.path, size: file.size };
     assistStats.maps++;
     const hashId = this.send({ ...shared, id: 0, kind: 'hash' });
     let mappingsId = -1;
@@ -114,7 +115,7 @@ export class ThreadAssistant implements MapAssistant {
     };
   }
 
-  private shareContents(shared: { buffer: SharedArrayBuffer; offset: number; length: number }, entries: Int32Array, take: Uint8Array): ContentShare | null {
+  private shareContents(shared: { path: string; size: number }, entries: Int32Array, take: Uint8Array): ContentShare | null {
     if (this.broken) return null;
     const n = take.length;
     const area = (bytes: number): SharedArrayBuffer => new SharedArrayBuffer(Math.max(1, bytes));

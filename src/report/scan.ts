@@ -1,7 +1,7 @@
 import { measureMap, type ContentVisitor, type KeepContent, type Measurement } from '../analysis/measure';
 import type { MapAssistant } from '../map/assist';
 import type { SourceEntry } from '../types';
-import type { SourceMapInput } from '../map/parse';
+import type { MapFile, SourceMapInput } from '../map/parse';
 import { openArchive, type ArchiveVfs, type NestedArchive, type OpenedArchive, type ReportedArchiveFormat } from '../input/archive/open';
 import { memorySource, type ByteSource } from '../input/archive/bytes';
 import { detectArchive, SNIFF_BYTES, type ArchiveFormat } from '../input/archive/detect';
@@ -213,15 +213,18 @@ function scanLayer(ctx: Context, vfs: Vfs, prefix: string, depth: number, orphan
       return null;
     }
   };
-  const record = (path: string, kind: MapEntry['kind'], input: Uint8Array | Premeasured, generatedFiles: string[]): void => {
+  const record = (path: string, kind: MapEntry['kind'], input: Uint8Array | MapFile | Premeasured, generatedFiles: string[]): void => {
     const limits = ctx.options.limits;
     const size = input instanceof Uint8Array ? input.length : input.size;
+    const measured = 'signals' in input ? null : input;
     if (size > limits.maxMapBytes) {
       ctx.problems.push({ code: 'MAP_LIMIT', path: prefix + path, args: { limit: 'maxMapBytes', value: limits.maxMapBytes, actual: size } });
       return;
     }
     const { measurement: m, signals } =
-      input instanceof Uint8Array ? measureAndDetect(input, prefix + path, kind, ctx.options, ctx.hooks.keepContent, ctx.hooks.assistant, ctx.hooks.reclaim) : { measurement: input.measurement!, signals: input.signals };
+      measured !== null
+        ? measureAndDetect(measured, prefix + path, kind, ctx.options, ctx.hooks.keepContent, ctx.hooks.assistant, ctx.hooks.reclaim)
+        : { measurement: (input as Premeasured).measurement!, signals: (input as Premeasured).signals };
     if (m.tooManySources !== undefined) {
       ctx.problems.push({ code: 'MAP_LIMIT', path: prefix + path, args: { limit: 'maxSources', value: limits.maxSources, actual: m.tooManySources } });
       return;
@@ -298,6 +301,20 @@ function scanLayer(ctx: Context, vfs: Vfs, prefix: string, depth: number, orphan
       record(path, 'external', pre, references.get(path) ?? []);
       continue;
     }
+    // A big map file is read on demand, so its bytes are not held while its contents are measured.
+    let file: MapFile | null = null;
+    try {
+      file = vfs.mapFile?.(path) ?? null;
+    } catch (error) {
+      problem(ctx, prefix + path, error);
+      continue;
+    }
+    if (file !== null) {
+      ctx.filesScanned++;
+      ctx.bytesScanned += file.size;
+      record(path, 'external', file, references.get(path) ?? []);
+      continue;
+    }
     const bytes = read(path);
     if (bytes !== null) record(path, 'external', bytes, references.get(path) ?? []);
   }
@@ -308,7 +325,7 @@ function scanLayer(ctx: Context, vfs: Vfs, prefix: string, depth: number, orphan
  * `keep` says which contents to hand back in `measurement.contents`.
  */
 export function measureAndDetect(
-  input: SourceMapInput,
+  input: SourceMapInput | MapFile,
   path: string,
   kind: MapEntry['kind'],
   options: Pick<ResolvedScanOptions, 'signals' | 'detectors'> & { limits: { maxSources: number } },
