@@ -1,4 +1,4 @@
-import { readMapFile, readSourceMap, type MapFile, type ReadOptions, type SourceMapInput } from '../map/parse';
+import { readMapFile, readSourceMap, type MapFile, type MapReading, type ReadOptions, type SourceMapInput } from '../map/parse';
 import type { ContentFigures, MapAssistant } from '../map/assist';
 import type { Diagnostic } from '../map/diagnostics';
 import type { ContentCounts, MapEntry, MapKind, SourceCounts, SourceEntry } from '../types';
@@ -84,10 +84,15 @@ export function measureMap(input: SourceMapInput | MapFile, path: string, kind: 
       return (marks[index] = file.lines > 0 ? new Uint8Array(file.lines) : null);
     } } : {}),
   };
-  const reading =
-    file !== null
-      ? readMapFile(file, options, assisted !== null ? undefined : (bytes) => (fileHash = sha256Hex(bytes)))
-      : readSourceMap(input as SourceMapInput, options);
+  let reading: MapReading;
+  try {
+    reading =
+      file !== null
+        ? readMapFile(file, options, assisted !== null ? undefined : (bytes) => (fileHash = sha256Hex(bytes)))
+        : readSourceMap(input as SourceMapInput, options);
+  } finally {
+    file?.close?.();
+  }
   const map = reading.map;
   if (map === null) return { entry: null, valid: false, diagnostics: reading.diagnostics, contents: [] };
   if (map.sources.length > maxSources) {
@@ -121,12 +126,21 @@ export function measureMap(input: SourceMapInput | MapFile, path: string, kind: 
     diagnostics: reading.diagnostics,
     file: map.file,
     bytes,
-    sha256: document !== null ? sha256Hex(document) : (assisted?.sha256() ?? fileHash ?? sha256Hex(file!.read(0, file!.size))),
+    sha256: document !== null ? sha256Hex(document) : (assisted?.sha256() ?? fileHash ?? rehash(file!)),
     sources: sumSources(files),
     content: sumContent(files),
     files,
   };
   return { entry, valid: reading.valid, diagnostics: reading.diagnostics, contents };
+}
+
+/** The hash of a map file the helper thread could not hash after all: read once more. */
+function rehash(file: MapFile): string {
+  try {
+    return sha256Hex(file.read(0, file.size));
+  } finally {
+    file.close?.();
+  }
 }
 
 /** A map file read on demand rather than bytes: what a file source looks like (parsed JSON never has functions). */

@@ -103,32 +103,33 @@ export function directoryVfs(root: string, only: string | null): NodeVfs {
 const MAP_FILE_MIN_BYTES = 4 * 1024 * 1024;
 
 /**
- * A map file read with positioned reads; each read opens the file again, so nothing stays open between the scan's
- * uses of it. Reads land in one buffer grown as needed and reused (callers decode each piece before the next).
+ * A map file read with positioned reads, opened on the first read and closed by `close()`. Reads land in one buffer
+ * grown as needed and reused (callers decode each piece before the next); the whole-file read, which the caller
+ * keeps while it splits the map, gets its own Buffer (whose indexOf the splitter leans on).
  */
 function mapFile(full: string): MapFile {
   const size = statSync(full).size;
   let buffer = Buffer.alloc(0);
+  let fd = -1;
   return {
     size,
     path: full,
     read(offset, length) {
       const n = Math.max(0, Math.min(length, size - offset));
-      // The whole-file read is kept by the caller only while it splits the map: give it its own array.
-      // Buffers, whose indexOf the map splitter leans on.
       const into = n === size ? Buffer.allocUnsafe(n) : n <= buffer.length ? buffer : (buffer = Buffer.allocUnsafe(Math.max(n, 2 * buffer.length)));
-      const fd = openSync(full, 'r');
-      try {
-        let got = 0;
-        while (got < n) {
-          const step = readSync(fd, into, got, n - got, offset + got);
-          if (step === 0) break;
-          got += step;
-        }
-        return into.subarray(0, got);
-      } finally {
-        closeSync(fd);
+      if (fd < 0) fd = openSync(full, 'r');
+      let got = 0;
+      while (got < n) {
+        const step = readSync(fd, into, got, n - got, offset + got);
+        if (step === 0) break;
+        got += step;
       }
+      return into.subarray(0, got);
+    },
+    close() {
+      if (fd >= 0) closeSync(fd);
+      fd = -1;
+      buffer = Buffer.alloc(0);
     },
   };
 }

@@ -51,6 +51,8 @@ export interface MapFile {
   read(offset: number, length: number): Uint8Array;
   /** Where it is on disk, for a helper thread that reads it too. */
   readonly path?: string;
+  /** Releases what reading holds (a descriptor, a buffer); reading may start again after. */
+  close?(): void;
 }
 
 /** Where a map's big values lie, and how to read them (see `ReadOptions.retainContent`). */
@@ -59,6 +61,9 @@ interface Pieces {
   /** Bytes `from..to` of the map. */
   read(from: number, to: number): Uint8Array;
 }
+
+/** Strings longer than this are allocated where only a full collection frees them (V8's large-object space). */
+export const LARGE_STRING = 128 * 1024;
 
 /** An entry of a split map failed `JSON.parse`: the whole text is parsed instead, for `JSON.parse`'s own error. */
 class WholeTextNeeded extends Error {}
@@ -310,8 +315,9 @@ class Builder {
     if (from < 0) return null;
     const to = pieces.split.entries[2 * i + 1]!;
     if (this.reclaim !== undefined && this.dead > 0) this.reclaim(this.dead);
-    // The decoded text and the parsed string: both about the size of the entry.
-    this.dead = 2 * (to - from);
+    // The decoded text and the parsed string, both about the size of the entry; only big ones outlive the young
+    // generation's cheap collections.
+    this.dead = to - from > LARGE_STRING ? 2 * (to - from) : 0;
     const piece = decodePiece(pieces.read(from, to), 0, to - from);
     if (piece.invalid) this.invalidUtf8 = true;
     try {

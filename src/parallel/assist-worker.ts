@@ -8,7 +8,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { DiagnosticCollector } from '../map/diagnostics';
 import { scanMappingBytes } from '../map/mappings';
-import { decodePiece } from '../map/parse';
+import { decodePiece, LARGE_STRING } from '../map/parse';
 import { countLines, utf8Length } from '../util/text';
 import { createReclaimer } from '../runtime/gc';
 import { FAILED, FREE, HELPER, MEASURED, type AssistReply, type AssistRequest } from './assist';
@@ -67,7 +67,7 @@ function work(fd: number, request: AssistRequest): void {
       try {
         const from = entries[2 * i]!;
         const to = entries[2 * i + 1]!;
-        reclaim?.(2 * (to - from));
+        if (to - from > LARGE_STRING) reclaim?.(2 * (to - from));
         const piece = decodePiece(readAt(fd, from, to - from, scratch), 0, to - from);
         const content = JSON.parse(piece.text) as string;
         request.lines[i] = countLines(content);
