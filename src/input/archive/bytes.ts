@@ -22,6 +22,30 @@ export function memorySource(bytes: Uint8Array): ByteSource {
   };
 }
 
+/** The bytes `offset..offset+length` of a source, in an array the caller owns (a view when the source is stable). */
+export function readOwned(source: ByteSource, offset: number, length: number): Uint8Array {
+  if (source.stable === true) return source.read(offset, length);
+  const out = new Uint8Array(length);
+  // In pieces, so a source that reads into a reused buffer needs no second copy of a big range.
+  for (let at = 0; at < length; ) {
+    const piece = source.read(offset + at, Math.min(64 * 1024, length - at));
+    if (piece.length === 0) throw new RangeError(`read past the end of the source at offset ${offset + at}`);
+    out.set(piece, at);
+    at += piece.length;
+  }
+  return out;
+}
+
+/** `length` bytes of `source` from `offset`, as a source of their own. */
+export function sliceSource(source: ByteSource, offset: number, length: number): ByteSource {
+  const size = Math.max(0, Math.min(length, source.size - offset));
+  return {
+    size,
+    stable: source.stable === true,
+    read: (at, n) => source.read(offset + at, Math.max(0, Math.min(n, size - at))),
+  };
+}
+
 /** Concatenates chunks into one array. */
 export function concat(chunks: readonly Uint8Array[], total: number): Uint8Array {
   if (chunks.length === 1 && chunks[0]!.length === total) return chunks[0]!;

@@ -1,5 +1,5 @@
 import type { ByteSource } from './bytes';
-import { DeflateError, Inflater } from './inflate';
+import { DeflateError, Inflater, type InflateCheckpoint } from './inflate';
 import { CorruptError, type Budget } from './limits';
 
 /** Compressed bytes read at a time from a ByteSource. */
@@ -17,6 +17,14 @@ const OPTIONAL: readonly (readonly [number, 'xlen' | 'name' | 'comment' | 'hcrc'
   [0x02, 'hcrc', 2],
 ];
 
+/** Where a {@link GunzipStream} stood at the start of a chunk it handed out, to inflate again from there. */
+export interface GunzipCheckpoint {
+  /** The member's inflater, its input counted from the start of the gzip stream. */
+  readonly inflate: InflateCheckpoint;
+  /** Output bytes of the whole stream (all members) before this point. */
+  readonly output: number;
+}
+
 /**
  * A gzip stream (RFC 1952: one or more members, then optionally zero padding) inflated as bytes are pushed, each
  * chunk of real output handed to `onData` while the budget counts it. Memory is constant: compressed bytes may come
@@ -27,8 +35,12 @@ const OPTIONAL: readonly (readonly [number, 'xlen' | 'name' | 'comment' | 'hcrc'
  * stops the stream (what follows is not judged); a `LimitError` from the budget or an error from `onData` propagates.
  */
 export class GunzipStream {
-  private readonly inflater: Inflater;
+  private inflater: Inflater;
   private state: 'header' | 'deflate' | 'trailer' | 'padding' = 'header';
+  /** The header just ended: the inflater starts a member at the next byte. */
+  private fresh = false;
+  /** Output of the whole stream before the chunk being handed out. */
+  private chunkStart = 0;
   /** Header bytes seen of the current member, and where its variable part stands. */
   private headerBytes = 0;
   private readonly fixed = new Uint8Array(10);
@@ -43,44 +55,76 @@ export class GunzipStream {
   private inflated = 0;
   private read = 0;
   private stopped = false;
+  /** The inflater's output handler: counts, checks the budget, hands on. */
+  private readonly decoded: (chunk: Uint8Array) => boolean;
 
+  /** `budget` null: bytes read again (from a checkpoint), counted when they were first inflated. */
   constructor(
-    budget: Budget,
+    budget: Budget | null,
     private readonly what: string,
     onData: (chunk: Uint8Array) => boolean | void,
   ) {
-    this.inflater = new Inflater((chunk) => {
+    this.decoded = (chunk) => {
+      this.chunkStart = this.inflated;
       this.inflated += chunk.length;
       this.memberBytes += chunk.length;
-      budget.inflate(chunk.length);
-      budget.ratio(this.inflated, this.read, what);
+      if (budget !== null) {
+        budget.inflate(chunk.length);
+        budget.ratio(this.inflated, this.read, what);
+      }
       if (onData(chunk) === false) {
         this.stopped = true;
         return false;
       }
       return true;
-    });
+    };
+    this.inflater = new Inflater(this.decoded);
+  }
+
+  /**
+   * A stream that inflates again from a checkpoint, counting nothing against a budget (the bytes were counted the
+   * first time): push the gzip stream's bytes from offset `Math.floor(checkpoint.inflate.bit / 8)` on.
+   */
+  static resume(checkpoint: GunzipCheckpoint, what: string, onData: (chunk: Uint8Array) => boolean | void): GunzipStream {
+    const stream = new GunzipStream(null, what, onData);
+    stream.inflater = Inflater.resume(checkpoint.inflate, stream.decoded);
+    stream.state = 'deflate';
+    stream.memberBytes = checkpoint.inflate.out;
+    stream.inflated = checkpoint.output;
+    stream.read = Math.floor(checkpoint.inflate.bit / 8);
+    return stream;
+  }
+
+  /** Where the chunk being handed out starts: callable from `onData` only. */
+  checkpoint(): GunzipCheckpoint {
+    return { inflate: this.inflater.checkpoint(), output: this.chunkStart };
   }
 
   /** Feeds compressed bytes (copied as needed: the caller may reuse `chunk`). False once the caller asked to stop. */
   push(chunk: Uint8Array): boolean {
     this.read += chunk.length;
-    this.process(chunk, false);
+    this.process(chunk, this.read - chunk.length, false);
     return !this.stopped;
   }
 
   /** The input ended: throws `CorruptError` when a member is incomplete. */
   end(): void {
-    this.process(new Uint8Array(0), true);
+    this.process(new Uint8Array(0), this.read, true);
     if (this.stopped) return;
     if (this.state === 'padding' || (this.state === 'header' && this.headerBytes === 0 && this.members > 0)) return;
     throw this.corrupt('unexpected EOF');
   }
 
-  private process(bytes: Uint8Array, final: boolean): void {
+  /** Handles `bytes`, which start at `offset` of the gzip stream. */
+  private process(bytes: Uint8Array, offset: number, final: boolean): void {
     let at = 0;
     while (!this.stopped) {
       if (this.state === 'deflate') {
+        if (this.fresh) {
+          this.fresh = false;
+          this.memberBytes = 0;
+          this.inflater.reset(offset + at);
+        }
         try {
           this.inflater.push(bytes.subarray(at), final);
         } catch (error) {
@@ -88,6 +132,7 @@ export class GunzipStream {
         }
         if (this.stopped || !this.inflater.done) return;
         // What followed the deflate data: the trailer, maybe more members.
+        offset = this.inflater.restOffset;
         bytes = this.inflater.rest();
         at = 0;
         this.state = 'trailer';
@@ -102,8 +147,8 @@ export class GunzipStream {
         at += n;
         if (this.trailerBytes === 8) this.endMember();
       } else if (this.state === 'padding') {
+        this.padding += bytes.length - at;
         for (; at < bytes.length; at++) if (bytes[at] !== 0) throw this.corrupt('invalid gzip data');
-        this.padding += bytes.length;
         if (this.padding > MAX_PADDING) throw this.corrupt('invalid gzip data');
       } else if (this.headerBytes === 0 && this.members > 0 && bytes[at] === 0) {
         this.state = 'padding';
@@ -162,8 +207,7 @@ export class GunzipStream {
       return;
     }
     this.state = 'deflate';
-    this.memberBytes = 0;
-    this.inflater.reset();
+    this.fresh = true;
   }
 
   private endMember(): void {

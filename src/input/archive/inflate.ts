@@ -112,6 +112,25 @@ function fixedTables(): { lit: Table; dist: Table } {
 }
 
 /**
+ * Where an {@link Inflater} stood at the start of a chunk it handed out: enough to decode again from there without
+ * the input before it (zlib's zran.c does the same at block boundaries; here any point between two codes will do).
+ */
+export interface InflateCheckpoint {
+  /** Input position, in bits, counted as the caller counts input (from the offset given to `reset`). */
+  readonly bit: number;
+  /** Output bytes of the stream before this point. */
+  readonly out: number;
+  readonly state: 'header' | 'stored' | 'codes';
+  readonly last: boolean;
+  readonly storedLeft: number;
+  /** Code lengths of the dynamic block being decoded (literal/length then distance), or null for fixed codes. */
+  readonly lengths: Uint8Array | null;
+  readonly hlit: number;
+  /** The output just before this point, up to 32 KiB: what later codes may copy from. */
+  readonly window: Uint8Array;
+}
+
+/**
  * Streaming raw DEFLATE: `push` compressed bytes as they come, get the output through `onData` in chunks of at most
  * 160 KiB. A chunk is a view of a buffer that the next chunk overwrites: copy what you keep. `onData` returning false
  * stops decoding; an exception it throws propagates out of `push`. Malformed data throws {@link DeflateError}.
@@ -135,8 +154,55 @@ export class Inflater {
   private lit: Table = { entries: new Uint16Array(0), bits: 0 };
   private dist: Table = { entries: new Uint16Array(0), bits: 0 };
   private dynamic: { lit: Table; dist: Table; clen: Table; lengths: Uint8Array } | null = null;
+  /** Code lengths of the current block: null for fixed codes; `hlit` splits literal/length from distance lengths. */
+  private lengths: Uint8Array | null = null;
+  private hlit = 0;
+  /** Input offset of `input[0]`, and output bytes before `out[0]`, as the caller counts them. */
+  private base = 0;
+  private produced = 0;
+  /** The decoder's state at `start` (see {@link checkpoint}), recorded after each chunk is handed out. */
+  private mark = { bit: 0, out: 0, state: 'header' as Inflater['state'], last: false, storedLeft: 0, lengths: null as Uint8Array | null, hlit: 0 };
+  /** Two buffers for code lengths: a new block writes to the one the mark does not hold. */
+  private readonly lengthBuffers = [new Uint8Array(286 + 30), new Uint8Array(286 + 30)];
 
   constructor(private readonly onData: (chunk: Uint8Array) => boolean | void) {}
+
+  /** An inflater that goes on from a checkpoint: push the input from byte `Math.floor(checkpoint.bit / 8)` on. */
+  static resume(checkpoint: InflateCheckpoint, onData: (chunk: Uint8Array) => boolean | void): Inflater {
+    const inflater = new Inflater(onData);
+    inflater.out.set(checkpoint.window);
+    inflater.op = inflater.start = checkpoint.window.length;
+    inflater.produced = checkpoint.out - checkpoint.window.length;
+    inflater.base = Math.floor(checkpoint.bit / 8);
+    inflater.pos = checkpoint.bit & 7;
+    inflater.state = checkpoint.state;
+    inflater.last = checkpoint.last;
+    inflater.storedLeft = checkpoint.storedLeft;
+    if (checkpoint.state === 'codes') {
+      if (checkpoint.lengths === null) inflater.useFixed();
+      else inflater.useLengths(checkpoint.lengths, checkpoint.hlit, checkpoint.lengths.length - checkpoint.hlit);
+    }
+    inflater.remember();
+    return inflater;
+  }
+
+  /**
+   * Where the chunk being handed out starts: callable from `onData` only. Copies the window (32 KiB at most), so
+   * keep checkpoints for the few places worth reading again.
+   */
+  checkpoint(): InflateCheckpoint {
+    const m = this.mark;
+    return {
+      bit: m.bit,
+      out: m.out,
+      state: m.state,
+      last: m.last,
+      storedLeft: m.storedLeft,
+      lengths: m.lengths === null ? null : m.lengths.slice(),
+      hlit: m.hlit,
+      window: this.out.slice(Math.max(0, this.start - WINDOW), this.start),
+    };
+  }
 
   /**
    * Feeds compressed bytes; `final` says no more will come (a stream that has not ended by then is cut off).
@@ -175,21 +241,42 @@ export class Inflater {
     return this.input.subarray(Math.min(this.end, (this.pos + 7) >>> 3), this.end);
   }
 
-  /** Starts a new stream (the next gzip member) with empty input, keeping the buffers. */
-  reset(): void {
+  /** Starts a new stream (the next gzip member) with empty input, keeping the buffers; `offset`: its input position. */
+  reset(offset = 0): void {
     this.end = 0;
     this.pos = 0;
+    this.base = offset;
     this.op = 0;
     this.start = 0;
+    this.produced = 0;
     this.state = 'header';
     this.last = false;
     this.done = false;
+    this.remember();
+  }
+
+  /** Input position just past the stream, once {@link done}: where {@link rest} starts. */
+  get restOffset(): number {
+    return this.base + Math.min(this.end, (this.pos + 7) >>> 3);
+  }
+
+  /** Records the state at `start`, for {@link checkpoint}. */
+  private remember(): void {
+    const m = this.mark;
+    m.bit = this.base * 8 + this.pos;
+    m.out = this.produced + this.start;
+    m.state = this.state;
+    m.last = this.last;
+    m.storedLeft = this.storedLeft;
+    m.lengths = this.state === 'codes' ? this.lengths : null;
+    m.hlit = this.hlit;
   }
 
   /** Moves unread input to the front and appends `chunk`; 8 zero bytes follow the data so peeks never read stale bytes. */
   private append(chunk: Uint8Array): void {
     const from = this.pos >>> 3;
     const kept = this.end - from;
+    this.base += from;
     const need = kept + chunk.length + 8;
     if (need > this.input.length) {
       const grown = new Uint8Array(Math.max(need, this.input.length * 2, 64 * 1024));
@@ -230,9 +317,7 @@ export class Inflater {
       this.storedLeft = len;
       this.state = 'stored';
     } else if (type === 1) {
-      const tables = fixedTables();
-      this.lit = tables.lit;
-      this.dist = tables.dist;
+      this.useFixed();
       this.state = 'codes';
     } else if (type === 2) {
       this.dynamicTables();
@@ -244,12 +329,7 @@ export class Inflater {
   }
 
   private dynamicTables(): void {
-    const d = (this.dynamic ??= {
-      lit: { entries: new Uint16Array(1 << 15), bits: 0 },
-      dist: { entries: new Uint16Array(1 << 15), bits: 0 },
-      clen: { entries: new Uint16Array(1 << 7), bits: 0 },
-      lengths: new Uint8Array(286 + 30),
-    });
+    const d = this.dynamicState();
     const hlit = this.bits(5) + 257;
     const hdist = this.bits(5) + 1;
     const hclen = this.bits(4) + 4;
@@ -287,10 +367,38 @@ export class Inflater {
     }
     // The end-of-block code must exist, or the block could never end.
     if (lengths[256] === 0) throw new DeflateError('invalid code lengths');
+    this.useLengths(lengths.subarray(0, total), hlit, hdist);
+  }
+
+  private useFixed(): void {
+    const tables = fixedTables();
+    this.lit = tables.lit;
+    this.dist = tables.dist;
+    this.lengths = null;
+  }
+
+  /** Builds the tables of a dynamic block from its code lengths (`hlit` literal/length ones, then `hdist`). */
+  private useLengths(lengths: Uint8Array, hlit: number, hdist: number): void {
+    const d = this.dynamicState();
     buildTable(lengths, 0, hlit, d.lit, true);
     buildTable(lengths, hlit, hdist, d.dist, true);
     this.lit = d.lit;
     this.dist = d.dist;
+    // Kept for checkpoints, in the buffer the last record does not hold (it may describe an earlier block).
+    const held = this.mark.lengths?.buffer;
+    const buffer = this.lengthBuffers[0]!.buffer === held ? this.lengthBuffers[1]! : this.lengthBuffers[0]!;
+    buffer.set(lengths.subarray(0, hlit + hdist));
+    this.lengths = buffer.subarray(0, hlit + hdist);
+    this.hlit = hlit;
+  }
+
+  private dynamicState(): { lit: Table; dist: Table; clen: Table; lengths: Uint8Array } {
+    return (this.dynamic ??= {
+      lit: { entries: new Uint16Array(1 << 15), bits: 0 },
+      dist: { entries: new Uint16Array(1 << 15), bits: 0 },
+      clen: { entries: new Uint16Array(1 << 7), bits: 0 },
+      lengths: new Uint8Array(286 + 30),
+    });
   }
 
   /** 24 bits at the current position (the longest code is 15), not consumed. */
@@ -407,13 +515,15 @@ export class Inflater {
   private flush(): void {
     if (this.op > this.start) {
       const chunk = this.out.subarray(this.start, this.op);
-      this.start = this.op;
       if (this.onData(chunk) === false) this.stopped = true;
+      this.start = this.op;
     }
     if (this.op > this.out.length - MAX_MATCH) {
       this.out.copyWithin(0, this.op - WINDOW, this.op);
+      this.produced += this.op - WINDOW;
       this.op = WINDOW;
       this.start = WINDOW;
     }
+    this.remember();
   }
 }

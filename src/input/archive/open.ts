@@ -1,10 +1,19 @@
+import type { MapFile } from '../../map/parse';
 import { comparePaths, normalizePath, type Vfs } from '../vfs';
-import { ByteCollector, memorySource, type ByteSource } from './bytes';
+import { ByteCollector, memorySource, readOwned, sliceSource, type ByteSource } from './bytes';
 import { detectArchive, isTarHeader, SNIFF_BYTES, type ArchiveFormat } from './detect';
-import { GunzipStream } from './gzip';
+import { GunzipStream, type GunzipCheckpoint } from './gzip';
 import { CorruptError, LimitError, type Budget } from './limits';
+import { deflateStart, gzipPoint, gzipStart, StreamReader } from './reread';
 import { TarReader, type TarEntryStream } from './tar';
 import { openZip, type ZipArchive, type ZipEntry } from './zip';
+
+/**
+ * Kept files at least this big are not held when the archive's bytes can be read again (a file, or bytes in memory):
+ * they are read again from the archive, inflated again from a checkpoint if need be, each time the scan asks, as a
+ * directory's big map files are read from disk (`Vfs.mapFile`).
+ */
+export const ON_DEMAND_BYTES = 4 * 1024 * 1024;
 
 /** The format an archive is reported as: `tgz` is gzip around tar; `gzip` one gzipped file. */
 export type ReportedArchiveFormat = 'tgz' | 'tar' | 'zip' | 'crx' | 'gzip';
@@ -42,6 +51,8 @@ export interface ArchiveVfs extends Vfs {
    * tar streamed by; those of a zip are inflated into their reader chunk by chunk. Throws like `read` does.
    */
   openNested(path: string, format: ArchiveFormat): (() => NestedArchive) | null;
+  /** A big file read on demand from the archive (see {@link ON_DEMAND_BYTES}); null when it is held or small. */
+  mapFile(path: string): MapFile | null;
 }
 
 /**
@@ -60,7 +71,7 @@ export function openArchive(
 ): OpenedArchive {
   if (format === 'zip' || format === 'crx') return openZipArchive(source, format, budget, relevant, depthLeft);
   budget.archives++;
-  const stream = new ArchiveStream(format, name, budget, relevant, depthLeft, format === 'gzip' ? isizeOf(source) : 0);
+  const stream = new ArchiveStream(format, name, budget, relevant, depthLeft, format === 'gzip' ? isizeOf(source) : 0, source);
   const step = 64 * 1024;
   for (let at = 0; at < source.size; at += step) {
     if (!stream.push(source.read(at, Math.min(step, source.size - at)))) break;
@@ -119,6 +130,7 @@ function openZipArchive(source: ByteSource, format: 'zip' | 'crx', budget: Budge
       problems.push({ path, error: new CorruptError(`${path} declares ${entry.declaredSize} bytes but inflates to ${length}`) });
     }
   };
+  const reader = new StreamReader('a zip entry');
   return {
     format,
     problems,
@@ -132,11 +144,23 @@ function openZipArchive(source: ByteSource, format: 'zip' | 'crx', budget: Budge
         return data;
       },
       head: (path, n) => zip!.read(get(path), n),
+      mapFile(path) {
+        const entry = get(path);
+        if (Math.max(entry.declaredSize, entry.compressedSize) < ON_DEMAND_BYTES) return null;
+        // Inflated once to learn (and check, and count) its real length; then inflated again as it is read.
+        const size = zip!.stream(entry, () => true);
+        checkSize(path, entry, size);
+        const data = zip!.data(entry);
+        if (entry.method === 0) return boundedFile(size, (offset, length) => readOwned(data, offset, length));
+        const start = deflateStart(data, path);
+        return boundedFile(size, (offset, length) => reader.read(start, offset, length));
+      },
       openNested(path, nested) {
         if (nested === 'zip' || nested === 'crx' || depthLeft <= 0) return null;
         const entry = get(path);
         return () => {
-          const inner = new ArchiveStream(nested, path, budget, relevant, depthLeft - 1, 0);
+          // A stored entry lies as it is in the zip: what the archive inside keeps can be read again from there.
+          const inner = new ArchiveStream(nested, path, budget, relevant, depthLeft - 1, 0, entry.method === 0 ? zip!.data(entry) : null);
           // The entry is inflated to its end even when the archive inside ends first, so it is checked whole.
           const length = zip!.stream(entry, (chunk) => inner.push(chunk));
           // Counted once its entry was read, as when it was read whole first.
@@ -152,20 +176,29 @@ function openZipArchive(source: ByteSource, format: 'zip' | 'crx', budget: Budge
 
 /** A nested archive met in a tar: opened as it streamed by (or only its head kept, past the depth limit). */
 interface StreamedEntry {
+  kind: 'nested';
   head: Uint8Array;
   opened: OpenedArchive | null;
   size: number;
+}
+
+/** A big file of a tar, read again from the archive when asked for. */
+interface OnDemandEntry {
+  kind: 'on-demand';
+  file: MapFile;
 }
 
 /**
  * A tar, a gzipped tar or one gzipped file, opened from bytes pushed in order: from a file, or from an entry of
  * another archive while that inflates. Nothing but the files the scan keeps is held: relevant files, nested zips
  * (which need random access), and what nested tar and gzip archives keep in turn, opened as their bytes stream by.
- * The caller counts it in `budget.archives`.
+ * When the pushed bytes can be read again (`source`), relevant files of {@link ON_DEMAND_BYTES} or more are not held
+ * either: a plain tar's are read again at their offset, a gzip's inflated again from a checkpoint taken at the chunk
+ * that held their header. The caller counts the archive in `budget.archives`.
  */
 class ArchiveStream {
   readonly problems: ArchiveProblem[] = [];
-  private readonly files = new Map<string, Uint8Array | StreamedEntry>();
+  private readonly files = new Map<string, Uint8Array | StreamedEntry | OnDemandEntry>();
   private reported: ReportedArchiveFormat;
   private readonly reader: TarReader;
   private readonly gunzip: GunzipStream | null = null;
@@ -176,6 +209,11 @@ class ArchiveStream {
   private headLength = 0;
   private single: ByteCollector | null = null;
   private oversized = false;
+  /** The single gzipped file is big: only its length is kept, its bytes are inflated again when read. */
+  private singleLength = -1;
+  /** gzip: where the chunk holding the last big entry's header starts, to inflate that entry again from there. */
+  private checkpoint: GunzipCheckpoint | null = null;
+  private rereader: StreamReader | null = null;
 
   constructor(
     format: 'gzip' | 'tar',
@@ -185,13 +223,16 @@ class ArchiveStream {
     private readonly depthLeft: number,
     /** For one gzipped file: its likely length (the trailer's ISIZE), to allocate it once. */
     private readonly sizeHint: number,
+    /** The bytes pushed, when they can be read again (a file, memory, a stored zip entry): big files are then not held. */
+    private readonly source: ByteSource | null,
   ) {
     this.reported = format === 'tar' ? 'tar' : 'tgz';
     this.reader = new TarReader(
       {
-        want: (path) => (relevant(entryPath(path)) ? 'keep' : 'sniff'),
+        want: (path, size) => this.want(entryPath(path), size),
         decide: (path, head, size) => this.decide(entryPath(path), head, size),
         file: (path, data) => void this.files.set(entryPath(path), data),
+        marked: (path, offset, size) => this.marked(entryPath(path), offset, size),
         problem: (path, error) => void this.problems.push({ path: entryPath(path), error }),
       },
       budget,
@@ -233,14 +274,46 @@ class ArchiveStream {
     });
     if (this.reported === 'gzip' && !this.oversized && this.problems.length === 0) {
       // One gzipped file is one entry.
-      if (guard(this.problems, '', () => this.budget.entry())) this.files.set(gunzippedName(this.name), this.single!.bytes());
+      if (guard(this.problems, '', () => this.budget.entry())) {
+        const name = gunzippedName(this.name);
+        if (this.singleLength < 0) this.files.set(name, this.single!.bytes());
+        else {
+          const start = gzipStart(this.source!, this.name);
+          this.files.set(name, this.onDemand(this.singleLength, (offset, length) => this.rereader!.read(start, offset, length)));
+        }
+      }
     }
+  }
+
+  /** A kept tar entry: held, or (when big and the archive can be read again) marked, to be read again from there. */
+  private want(path: string, size: number): 'keep' | 'sniff' | 'mark' {
+    if (!this.relevant(path)) return 'sniff';
+    if (size < ON_DEMAND_BYTES || this.source === null) return 'keep';
+    // The header is in the chunk being inflated: inflating again from that chunk's start reaches the entry.
+    if (this.gunzip !== null) this.checkpoint = this.gunzip.checkpoint();
+    return 'mark';
+  }
+
+  /** A big tar entry read to its end: bytes `offset..offset+size` of the tar stream. */
+  private marked(path: string, offset: number, size: number): void {
+    const source = this.source!;
+    if (this.gunzip === null) {
+      this.files.set(path, this.onDemand(size, (from, length) => readOwned(source, offset + from, length)));
+      return;
+    }
+    const point = gzipPoint(source, this.checkpoint!, this.name);
+    this.files.set(path, this.onDemand(size, (from, length) => this.rereader!.read(point, offset + from, length)));
+  }
+
+  private onDemand(size: number, read: (offset: number, length: number) => Uint8Array): OnDemandEntry {
+    this.rereader ??= new StreamReader(this.name);
+    return { kind: 'on-demand', file: boundedFile(size, read) };
   }
 
   result(): OpenedArchive {
     const files = this.files;
     const list = [...files.keys()].sort(comparePaths);
-    const get = (path: string): Uint8Array | StreamedEntry => {
+    const get = (path: string): Uint8Array | StreamedEntry | OnDemandEntry => {
       const data = files.get(path);
       if (data === undefined) throw new Error(`no entry ${path}`);
       return data;
@@ -254,15 +327,22 @@ class ArchiveStream {
         read(path) {
           const data = get(path);
           if (data instanceof Uint8Array) return data;
+          if (data.kind === 'on-demand') return data.file.read(0, data.file.size);
           throw new Error(`${path} is an archive read as it streamed by; its bytes were not kept`);
         },
         head(path, n) {
           const data = get(path);
-          return (data instanceof Uint8Array ? data : data.head).subarray(0, n);
+          if (data instanceof Uint8Array) return data.subarray(0, n);
+          if (data.kind === 'on-demand') return data.file.read(0, Math.min(n, data.file.size));
+          return data.head.subarray(0, n);
+        },
+        mapFile(path) {
+          const data = get(path);
+          return data instanceof Uint8Array || data.kind !== 'on-demand' ? null : data.file;
         },
         openNested(path) {
           const data = get(path);
-          if (data instanceof Uint8Array || data.opened === null) return null;
+          if (data instanceof Uint8Array || data.kind !== 'nested' || data.opened === null) return null;
           const nested = { opened: data.opened, bytes: data.size };
           return () => nested;
         },
@@ -291,8 +371,9 @@ class ArchiveStream {
 
   private keepSingle(chunk: Uint8Array): void {
     if (this.oversized) return;
-    this.single ??= new ByteCollector(Math.min(this.sizeHint, this.budget.limits.maxEntryBytes));
-    if (this.single.length + chunk.length > this.budget.limits.maxEntryBytes) {
+    this.single ??= new ByteCollector(Math.min(this.source !== null ? ON_DEMAND_BYTES : Infinity, this.sizeHint, this.budget.limits.maxEntryBytes));
+    const length = this.singleLength >= 0 ? this.singleLength : this.single.length;
+    if (length + chunk.length > this.budget.limits.maxEntryBytes) {
       // Like a tar entry over the limit: reported, and not scanned at all (a prefix of a map is no map).
       this.oversized = true;
       this.single = null;
@@ -300,7 +381,13 @@ class ArchiveStream {
       this.problems.push({ path: '', error: new LimitError('maxEntryBytes', limits.maxEntryBytes, `${this.name} inflates past the per-entry limit`) });
       return;
     }
-    this.single.push(chunk);
+    if (this.singleLength < 0 && this.source !== null && length + chunk.length >= ON_DEMAND_BYTES) {
+      // Big: from here on only counted; read again from the gzip when asked for.
+      this.singleLength = length;
+      this.single = new ByteCollector(0);
+    }
+    if (this.singleLength >= 0) this.singleLength += chunk.length;
+    else this.single.push(chunk);
   }
 
   /** A sniffed tar entry: an archive is kept (zip), streamed into its own reader (tar, gzip), or dropped. */
@@ -313,20 +400,33 @@ class ArchiveStream {
     const files = this.files;
     if (this.depthLeft <= 0) {
       // Too deep to be opened: the head is all the caller needs, to say so.
-      return { push: () => undefined, end: () => void files.set(path, { head, opened: null, size }) };
+      return { push: () => undefined, end: () => void files.set(path, { kind: 'nested', head, opened: null, size }) };
     }
     if (format === 'zip' || format === 'crx') return true;
-    const inner = new ArchiveStream(format, path, this.budget, this.relevant, this.depthLeft - 1, 0);
+    // In a plain tar whose bytes can be read again, so can the archive inside: it lies there as it is.
+    const source = this.source !== null && this.gunzip === null ? sliceSource(this.source, this.reader.dataOffset, size) : null;
+    const inner = new ArchiveStream(format, path, this.budget, this.relevant, this.depthLeft - 1, 0, source);
     return {
       push: (chunk) => void inner.push(chunk),
       end: () => {
         // Counted once its entry was read whole; one cut off with the outer tar is dropped, as its bytes were.
         this.budget.archives++;
         inner.end();
-        files.set(path, { head, opened: inner.result(), size });
+        files.set(path, { kind: 'nested', head, opened: inner.result(), size });
       },
     };
   }
+}
+
+/** A file of `size` bytes read with `read`, which is asked only for ranges inside it. */
+function boundedFile(size: number, read: (offset: number, length: number) => Uint8Array): MapFile {
+  return {
+    size,
+    read(offset, length) {
+      if (offset < 0 || length < 0 || offset + length > size) throw new RangeError(`bytes ${offset}..${offset + length} are outside a file of ${size}`);
+      return read(offset, length);
+    },
+  };
 }
 
 /** The last member's ISIZE: the length of a single gzipped file, a guess for its buffer (0 when unknown). */

@@ -3,8 +3,11 @@ import { concat } from './bytes';
 import { headerChecksum, parseOctal } from './detect';
 import { CorruptError, LimitError, type Budget } from './limits';
 
-/** What to do with a regular file's data: keep it, drop it, or look at its first bytes first. */
-export type TarWant = 'keep' | 'skip' | 'sniff';
+/**
+ * What to do with a regular file's data: keep it, drop it, look at its first bytes first, or pass over it and say
+ * where it lies (`mark`: for a caller that can read it again from there).
+ */
+export type TarWant = 'keep' | 'skip' | 'sniff' | 'mark';
 
 /** Where the data of a sniffed file goes when the sink streams it instead of keeping it (a nested archive). */
 export interface TarEntryStream {
@@ -25,6 +28,8 @@ export interface TarSink {
   decide(path: string, head: Uint8Array, size: number): boolean | TarEntryStream;
   /** A kept file, complete. */
   file(path: string, data: Uint8Array): void;
+  /** A marked file, complete: its data is bytes `offset..offset+size` of the tar stream. */
+  marked?(path: string, offset: number, size: number): void;
   /** A problem that skips one entry; reading goes on. */
   problem(path: string, error: LimitError | CorruptError): void;
 }
@@ -50,6 +55,7 @@ export class TarReader {
   private path = '';
   private mode: TarWant | 'meta-pax' | 'meta-long' | 'drop' | 'stream' = 'skip';
   private size = 0;
+  private entryOffset = 0;
   /** The whole data of a kept file or meta record, allocated at its size from the header. */
   private buffer: Uint8Array | null = null;
   private stream: TarEntryStream | null = null;
@@ -68,6 +74,11 @@ export class TarReader {
     private readonly sniffBytes: number,
   ) {
     this.head = new Uint8Array(sniffBytes);
+  }
+
+  /** Where the data of the entry being read starts in the tar stream. */
+  get dataOffset(): number {
+    return this.entryOffset;
   }
 
   /** True once the end-of-archive marker was read. */
@@ -147,6 +158,7 @@ export class TarReader {
     }
     this.path = name;
     this.size = size;
+    this.entryOffset = this.offset;
     this.remaining = size;
     this.padding = (BLOCK - (size % BLOCK)) % BLOCK;
     this.buffer = null;
@@ -168,7 +180,7 @@ export class TarReader {
       this.budget.entry();
       this.mode = this.sink.want(name, size);
       this.oversized = size > this.budget.limits.maxEntryBytes;
-      if (this.mode === 'keep' && this.oversized) {
+      if ((this.mode === 'keep' || this.mode === 'mark') && this.oversized) {
         this.sink.problem(name, new LimitError('maxEntryBytes', this.budget.limits.maxEntryBytes, `entry of ${size} bytes is over the per-entry limit`));
         this.mode = 'drop';
       }
@@ -185,7 +197,7 @@ export class TarReader {
 
   private data(bytes: Uint8Array): void {
     const mode = this.mode;
-    if (mode === 'skip' || mode === 'drop') return;
+    if (mode === 'skip' || mode === 'drop' || mode === 'mark') return;
     if (mode === 'stream') {
       this.stream!.push(bytes);
       this.received += bytes.length;
@@ -240,6 +252,7 @@ export class TarReader {
     if (mode === 'meta-pax') this.pax(data!);
     else if (mode === 'meta-long') this.nextPath = cString(data!, 0, data!.length);
     else if (mode === 'keep') this.sink.file(this.path, data!);
+    else if (mode === 'mark') this.sink.marked?.(this.path, this.entryOffset, this.size);
     else if (mode === 'stream') stream!.end();
     this.state = this.padding > 0 ? 'padding' : 'header';
   }

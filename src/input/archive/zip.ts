@@ -1,5 +1,5 @@
 import { utf8Decoder } from '../../util/text';
-import { ByteCollector, type ByteSource } from './bytes';
+import { ByteCollector, sliceSource, type ByteSource } from './bytes';
 import { DeflateError, Inflater } from './inflate';
 import { CorruptError, LimitError, type Budget } from './limits';
 
@@ -33,6 +33,8 @@ export interface ZipArchive {
    * until that returns false; the rest is still inflated and counted. Returns the entry's real length.
    */
   stream(entry: ZipEntry, onData: (chunk: Uint8Array) => boolean | void): number;
+  /** The entry's data as it lies in the archive (stored bytes, or deflate data), as a source of its own. */
+  data(entry: ZipEntry): ByteSource;
 }
 
 const EOCD = 0x06054b50;
@@ -179,6 +181,7 @@ export function openZip(source: ByteSource, budget: Budget): ZipArchive {
       return out.bytes();
     },
     stream: (entry, onData) => chunks(entry, undefined, onData),
+    data: (entry) => sliceSource(source, dataStart(entry), entry.compressedSize),
   };
 }
 

@@ -1,6 +1,6 @@
 import * as zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { DeflateError, Inflater } from '../../../src/input/archive/inflate';
+import { DeflateError, Inflater, type InflateCheckpoint } from '../../../src/input/archive/inflate';
 import { mulberry32 } from '../../helpers/prng';
 
 const KiB = 1024;
@@ -200,5 +200,51 @@ describe('Inflater: malformed data', () => {
     }
     expect(tally.same).toBeGreaterThan(20);
     expect(tally.bothFail).toBeGreaterThan(20);
+  });
+});
+
+describe('Inflater: checkpoints', () => {
+  /** Decodes `data`, taking a checkpoint at every chunk; then resumes from each and compares with the first pass. */
+  function resumeEverywhere(data: Uint8Array, step: number): { checkpoints: number; kinds: Set<string> } {
+    const compressed = new Uint8Array(zlib.deflateRawSync(data, { level: 6 }));
+    const checkpoints: InflateCheckpoint[] = [];
+    const inflater: Inflater = new Inflater(() => void checkpoints.push(inflater.checkpoint()));
+    for (let at = 0; at < compressed.length; at += step) inflater.push(compressed.subarray(at, at + step), at + step >= compressed.length);
+    for (const checkpoint of checkpoints) {
+      const parts: Uint8Array[] = [];
+      const resumed = Inflater.resume(checkpoint, (chunk) => void parts.push(chunk.slice()));
+      const from = Math.floor(checkpoint.bit / 8);
+      for (let at = from; at < compressed.length; at += step) resumed.push(compressed.subarray(at, at + step), at + step >= compressed.length);
+      expect(resumed.done).toBe(true);
+      expect(Buffer.concat(parts).equals(Buffer.from(data.subarray(checkpoint.out))), `resumed at output ${checkpoint.out}`).toBe(true);
+      expect(checkpoint.window).toEqual(data.subarray(Math.max(0, checkpoint.out - 32 * KiB), checkpoint.out));
+    }
+    return { checkpoints: checkpoints.length, kinds: new Set(checkpoints.map((c) => `${c.state}${c.lengths === null ? '' : ' dynamic'}`)) };
+  }
+
+  it('resuming from the start of any chunk gives the rest of the output (dynamic, fixed and stored blocks)', () => {
+    const words = resumeEverywhere(sample('words', 8, 3 * KiB * KiB), 64 * KiB);
+    expect(words.checkpoints).toBeGreaterThan(10);
+    expect(words.kinds).toContain('codes dynamic');
+    const random = resumeEverywhere(sample('random', 9, KiB * KiB), 7000);
+    expect(random.kinds).toContain('stored');
+  });
+
+  it('counts input from the offset given to reset, as a gzip member inside a file does', () => {
+    const data = sample('runs', 10, 500 * KiB);
+    const compressed = new Uint8Array(zlib.deflateRawSync(data));
+    const file = Buffer.concat([Buffer.alloc(1000, 7), compressed]);
+    let checkpoint: InflateCheckpoint | null = null;
+    let calls = 0;
+    const inflater: Inflater = new Inflater(() => {
+      if (++calls === 2) checkpoint = inflater.checkpoint();
+    });
+    inflater.reset(1000);
+    inflater.push(file.subarray(1000), true);
+    const cp = checkpoint as InflateCheckpoint | null;
+    expect(cp!.bit).toBeGreaterThan(1000 * 8);
+    const parts: Uint8Array[] = [];
+    Inflater.resume(cp!, (chunk) => void parts.push(chunk.slice())).push(file.subarray(Math.floor(cp!.bit / 8)), true);
+    expect(Buffer.concat(parts).equals(Buffer.from(data.subarray(cp!.out)))).toBe(true);
   });
 });
