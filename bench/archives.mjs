@@ -4,11 +4,12 @@
 // Inputs are generated once into bench/.data/archives/ (about 1.3 GB on disk): a 300 MB npm-style package whose
 // dist/ holds a 68 MB map with full sourcesContent, in .tgz, .tar, .zip, .crx, nested in a zip; and a 1 GiB
 // gzip bomb. Needs the system tar and gzip (generation only).
-//   node bench/archives.mjs [--runs N] [--check]
+//   node bench/archives.mjs [--runs N] [--check] [--cli FILE]
 // Runs alternate between the reference and every archive; medians are shown. With --check, exits 1 when an
 // archive's peak RSS passes RSS_TARGET times the reference's (an archive should cost little more than its largest
 // map). Time ratios are printed for information: inflating 270 MB takes time the map alone does not.
-// Exit codes: 0 ok; 1 --check and a ratio over its target; 2 usage or dist/cli.js missing; 3 a scan failed.
+// --cli times another build of the CLI (e.g. one made from an earlier commit) instead of dist/cli.js.
+// Exit codes: 0 ok; 1 --check and a ratio over its target; 2 usage or the CLI missing; 3 a scan failed.
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -20,7 +21,6 @@ import { makeBenchData } from '../scripts/make-bench-data.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DATA = path.join(ROOT, 'bench', '.data', 'archives');
-const CLI = path.join(ROOT, 'dist', 'cli.js');
 const PRELOAD = path.join(ROOT, 'bench', 'maxrss.cjs');
 /** Peak RSS of an archive scan over that of the map alone, at most (what --check enforces). */
 const RSS_TARGET = 1.1;
@@ -28,11 +28,15 @@ const MAP = path.join(DATA, 'pkg', 'package', 'dist', 'cli.js.map');
 const INPUTS = ['package.tgz', 'package.tar', 'package.zip', 'package.crx', 'nested.zip', 'cli.js.map.gz', 'bomb.tgz'];
 
 function parseArgs(argv) {
-  const opts = { runs: 3, check: false, generate: false };
+  const opts = { runs: 3, check: false, generate: false, cli: path.join(ROOT, 'dist', 'cli.js') };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--check') opts.check = true;
     else if (a === '--generate') opts.generate = true;
+    else if (a === '--cli') {
+      opts.cli = path.resolve(argv[++i] ?? '');
+      if (argv[i] === undefined) usage('--cli needs a file');
+    }
     else if (a === '--runs') {
       opts.runs = Number(argv[++i]);
       if (!Number.isInteger(opts.runs) || opts.runs < 1) usage('--runs needs a positive integer');
@@ -42,11 +46,12 @@ function parseArgs(argv) {
 }
 
 function usage(message) {
-  console.error(`${message}\nusage: node bench/archives.mjs [--runs N] [--check]`);
+  console.error(`${message}\nusage: node bench/archives.mjs [--runs N] [--check] [--cli FILE]`);
   process.exit(2);
 }
 
 const OPTS = parseArgs(process.argv.slice(2));
+const CLI = OPTS.cli;
 
 function generate() {
   // Added after the first layout; made on its own when an older data set lacks it.
@@ -140,7 +145,7 @@ function measureOnce(file) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 if (!fs.existsSync(CLI)) {
-  console.error('dist/cli.js missing: run npm run build');
+  console.error(`${path.relative(ROOT, CLI)} missing: run npm run build`);
   process.exit(2);
 }
 // Generate in a child process: a child forked from a parent that held the data would inherit its peak RSS.
