@@ -15,7 +15,7 @@ import { scanUrl as scanUrlWith, type UrlScanOptions } from './remote/site';
 import { withFindings } from './report/build';
 import { checkPolicy, evaluatePolicy, type ExposurePolicy } from './report/policy';
 import { collectCandidates, findSecrets } from './signals/secrets';
-import { premeasureDirectory, progressTotals, scanTargetsInWorkers } from './parallel/many';
+import { premeasureDirectory, progressTotals, scanTargetsInWorkers, worthWorkers } from './parallel/many';
 import { resolveJobs } from './parallel/pool';
 import { ASSIST_MIN_BYTES, ThreadAssistant } from './parallel/assist';
 import { createReclaimer } from './runtime/gc';
@@ -121,9 +121,11 @@ export interface AnyScanOptions extends ScanOptions {
    */
   maxRequests?: number;
   /**
-   * Worker threads to use: {@link scanMany} scans that many targets at once, and a directory with many `.map` files
-   * (at least 4 files and 4 MiB) has its maps measured in that many workers. `1` does everything in this thread.
-   * Reports are the same whatever the number. Small inputs, `detectors` and `--extract` always run in this thread.
+   * Threads to use, this one included: {@link scanMany} scans that many targets at once, and a directory with many
+   * `.map` files has them measured by that many threads (this one and `jobs - 1` workers). Workers are only started
+   * for at least 64 MiB of maps (4 files or more) or of targets, or for `npm:` and `https:` targets (see README,
+   * Performance); `detectors` and `extractSources` always scan in this thread; `1` starts no worker. Reports are
+   * the same whatever the number.
    * @default os.availableParallelism()
    */
   jobs?: number;
@@ -190,12 +192,13 @@ function bigMapAhead(target: string): boolean {
 }
 
 /**
- * Scans several targets (anything {@link scanAny} takes), path targets in worker threads, `jobs` at a time, and
- * returns one settled result per target, in target order: `{ status: 'fulfilled', value: report }`, or
+ * Scans several targets (anything {@link scanAny} takes), path targets in `jobs` threads at once (this one and
+ * `jobs - 1` workers), and returns one settled result per target, in target order: `{ status: 'fulfilled', value: report }`, or
  * `{ status: 'rejected', reason }` for a target that could not be scanned (a `ForensicsError` such as
  * `TARGET_UNREADABLE`, or an error saying its worker died); the others are scanned all the same. `onProgress`
  * gets totals over all targets. Options must be plain data to cross to workers: with `fetch` or `detectors`, or
- * `jobs: 1`, or fewer than two path targets, everything runs in this thread. Reports are the same either way.
+ * `jobs: 1`, or fewer than two path targets, or path targets of less than 64 MiB together (none of them `npm:` or
+ * `https:`), everything runs in this thread. Reports are the same either way.
  */
 export async function scanMany(targets: readonly ScanTarget[], options: AnyScanOptions = {}): Promise<PromiseSettledResult<ExposureReport>[]> {
   if (!Array.isArray(targets)) throw new ForensicsError('INVALID_TARGET', 'scanMany takes an array of targets');
@@ -212,23 +215,30 @@ export async function scanMany(targets: readonly ScanTarget[], options: AnyScanO
         };
   const positions = targets.flatMap((t, i) => (typeof t === 'string' ? [i] : []));
   const plain = rest.fetch === undefined && (rest.detectors === undefined || rest.detectors.length === 0);
-  // Path targets go to workers (started now, awaited below) while in-memory ones are scanned here.
-  const inWorkers =
-    workers > 1 && positions.length >= 2 && plain
-      ? scanTargetsInWorkers(positions.map((i) => targets[i] as string), rest, workers, progress && ((n, p) => progress(positions[n]!, p)))
-      : Promise.resolve(null);
-  const here = async (index: number): Promise<PromiseSettledResult<ExposureReport>> => {
-    try {
-      const onTarget = progress && ((p: ScanProgress) => progress(index, p));
-      return { status: 'fulfilled', value: await scanAny(targets[index]!, { ...rest, jobs: workers, ...(onTarget && { onProgress: onTarget }) }) };
-    } catch (reason) {
-      return { status: 'rejected', reason };
-    }
+  /** One target in this thread; `jobs` for its own scan (1 when the target is one of several shared with workers). */
+  const here = async (index: number, jobs: number): Promise<ExposureReport> => {
+    const onTarget = progress && ((p: ScanProgress) => progress(index, p));
+    return scanAny(targets[index]!, { ...rest, jobs, ...(onTarget && { onProgress: onTarget }) });
   };
+  const settle = (index: number, jobs: number): Promise<PromiseSettledResult<ExposureReport>> =>
+    here(index, jobs).then(
+      (value) => ({ status: 'fulfilled', value }),
+      (reason: unknown) => ({ status: 'rejected', reason }),
+    );
+  // Path targets are shared by this thread and the workers; in-memory ones are scanned here.
+  const shared =
+    workers > 1 && positions.length >= 2 && plain && worthWorkers(positions.map((i) => targets[i] as string))
+      ? await scanTargetsInWorkers(
+          positions.map((i) => targets[i] as string),
+          rest,
+          workers,
+          progress && ((n, p) => progress(positions[n]!, p)),
+          (n) => here(positions[n]!, 1),
+        )
+      : null;
   const results: PromiseSettledResult<ExposureReport>[] = new Array(targets.length);
-  for (const [index, target] of targets.entries()) if (typeof target !== 'string') results[index] = await here(index);
-  const settled = await inWorkers;
-  for (const [n, index] of positions.entries()) results[index] = settled !== null ? settled[n]! : await here(index);
+  for (const [n, index] of positions.entries()) results[index] = shared !== null ? shared[n]! : await settle(index, workers);
+  for (const [index, target] of targets.entries()) if (typeof target !== 'string') results[index] = await settle(index, workers);
   return results;
 }
 

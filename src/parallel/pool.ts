@@ -1,7 +1,8 @@
 /**
- * A small pool of worker threads (Node only). Workers start lazily, one job runs in each at a time (so at most
- * `size` jobs hold their data at once), idle workers do not keep the process alive, and `close()` ends them all.
- * A job that throws, or a worker that dies under it, rejects that job's promise; the pool goes on with a new worker.
+ * A small pool of worker threads (Node only). Workers start lazily and take jobs once they say they are ready; the
+ * calling thread may take queued jobs itself (`steal`). One job runs in each worker at a time (so at most `size`
+ * jobs hold their data at once), idle workers do not keep the process alive, and `close()` ends them all. A job
+ * that throws, or a worker that dies under it, rejects that job's promise; the pool goes on with a new worker.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -15,8 +16,9 @@ export interface JobMessage<J> {
   job: J;
 }
 
-/** What a worker sends back: progress (any number of times), then one result or one error. */
+/** What a worker sends back: `ready` once started; per job, progress (any number of times), then a result or an error. */
 export type ReplyMessage<R> =
+  | { id: 0; type: 'ready' }
   | { id: number; type: 'progress'; value: unknown }
   | { id: number; type: 'done'; value: R }
   | { id: number; type: 'failed'; error: SerializedError };
@@ -84,12 +86,20 @@ interface Pending<J, R> {
 
 interface Slot<J, R> {
   worker: Worker;
+  /** The worker has started and said so: jobs go only to ready workers. */
+  ready: boolean;
   /** Jobs posted to this worker, in order: the first runs, the others wait in its port. */
   jobs: Pending<J, R>[];
 }
 
-/** Counters for tests and benchmarks: workers started over the life of the process. */
-export const poolStats = { started: 0 };
+/** A queued job taken to run in the calling thread: `job`, and `settle` with its result (or its failure). */
+export interface StolenJob<J, R> {
+  job: J;
+  settle(result: Promise<R>): void;
+}
+
+/** Counters for tests and benchmarks: workers started, and jobs they finished, over the life of the process. */
+export const poolStats = { started: 0, finished: 0 };
 
 export class WorkerPool<J, R> {
   readonly size: number;
@@ -100,20 +110,32 @@ export class WorkerPool<J, R> {
   private readonly queue: Pending<J, R>[] = [];
   private nextId = 1;
   private closed = false;
+  /** Set when a worker dies before it is ready: no more are started (the queue is left to the calling thread). */
+  private broken = false;
 
   constructor(script: URL, size: number, depth = 1) {
     this.script = script;
-    this.size = Math.max(1, size);
+    this.size = Math.max(0, size);
     this.depth = Math.max(1, depth);
   }
 
-  /** Runs one job in a worker; progress messages of this job go to `onProgress`. */
+  /** Runs one job in a worker (or in the calling thread, if it {@link steal}s it first). */
   run(job: J, onProgress?: (value: unknown) => void): Promise<R> {
     if (this.closed) return Promise.reject(new Error('the worker pool is closed'));
     return new Promise<R>((resolve, reject) => {
       this.queue.push({ id: this.nextId++, job, resolve, reject, onProgress });
       this.pump();
     });
+  }
+
+  /**
+   * Takes the next queued job to run in the calling thread, which then settles it: so the calling thread works
+   * too, and a worker that is slow to start only gets what is left when it is ready.
+   */
+  steal(): StolenJob<J, R> | undefined {
+    const pending = this.queue.shift();
+    if (pending === undefined) return undefined;
+    return { job: pending.job, settle: (result) => void result.then(pending.resolve, pending.reject) };
   }
 
   /** Ends every worker; jobs still queued or running are rejected. */
@@ -128,24 +150,32 @@ export class WorkerPool<J, R> {
 
   private pump(): void {
     while (this.queue.length > 0) {
-      // An idle worker first, then a new one, then one whose queue is not full.
-      let slot = this.slots.find((s) => s.jobs.length === 0);
-      if (slot === undefined && this.slots.length < this.size) slot = this.start();
-      slot ??= this.slots.find((s) => s.jobs.length < this.depth);
-      if (slot === undefined) return;
+      // A ready worker with room, idle ones first.
+      const ready = this.slots.filter((s) => s.ready && s.jobs.length < this.depth).sort((a, b) => a.jobs.length - b.jobs.length)[0];
+      if (ready === undefined) break;
       const pending = this.queue.shift()!;
-      slot.jobs.push(pending);
-      slot.worker.ref();
-      slot.worker.postMessage({ id: pending.id, job: pending.job } satisfies JobMessage<J>);
+      ready.jobs.push(pending);
+      ready.worker.ref();
+      ready.worker.postMessage({ id: pending.id, job: pending.job } satisfies JobMessage<J>);
     }
+    // Workers still starting will take what is queued; start more while the queue outnumbers them.
+    if (this.broken || this.closed) return;
+    const starting = this.slots.filter((s) => !s.ready).length;
+    for (let n = starting; n < this.queue.length && this.slots.length < this.size; n++) this.start();
   }
 
-  private start(): Slot<J, R> {
+  private start(): void {
     poolStats.started++;
     const worker = new Worker(this.script);
-    const slot: Slot<J, R> = { worker, jobs: [] };
+    const slot: Slot<J, R> = { worker, ready: false, jobs: [] };
     this.slots.push(slot);
     worker.on('message', (message: ReplyMessage<R>) => {
+      if (message.type === 'ready') {
+        slot.ready = true;
+        if (this.queue.length === 0) worker.unref();
+        this.pump();
+        return;
+      }
       const pending = slot.jobs[0];
       if (pending === undefined || message.id !== pending.id) return;
       if (message.type === 'progress') {
@@ -155,6 +185,7 @@ export class WorkerPool<J, R> {
       slot.jobs.shift();
       // An idle worker must not keep the process alive.
       if (slot.jobs.length === 0) worker.unref();
+      poolStats.finished++;
       if (message.type === 'done') pending.resolve(message.value);
       else pending.reject(deserializeError(message.error));
       this.pump();
@@ -167,15 +198,18 @@ export class WorkerPool<J, R> {
       const index = this.slots.indexOf(slot);
       if (index === -1) return; // closed
       this.slots.splice(index, 1);
+      if (!slot.ready) this.broken = true;
       const [running, ...waiting] = slot.jobs.splice(0);
       if (running !== undefined) {
         const reason = failure?.message ?? `exit code ${code}`;
         running.reject(new Error(`the worker died while running this job: ${reason}`));
       }
-      // Jobs that had not started go to the other workers (or a new one).
+      // Jobs that had not started go back to the queue, for another worker or the calling thread.
       this.queue.unshift(...waiting);
       this.pump();
+      if (this.slots.length === 0 && this.broken) {
+        for (const p of this.queue.splice(0)) p.reject(new Error(`the worker could not start: ${failure?.message ?? `exit code ${code}`}`));
+      }
     });
-    return slot;
   }
 }

@@ -48,3 +48,4 @@ let turn = Promise.resolve();
 parentPort!.on('message', (message: JobMessage<Job>) => {
   turn = turn.then(() => handle(message));
 });
+parentPort!.postMessage({ id: 0, type: 'ready' } satisfies ReplyMessage<never>);

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatJson, isForensicsError, scanAny, scanMany, type ExposureReport, type ScanProgress } from '../../src/node';
 import { ForensicsError } from '../../src/errors';
-import { PARALLEL_THRESHOLDS } from '../../src/parallel/many';
+import { PARALLEL_TUNING } from '../../src/parallel/many';
 import { poolStats, workerScript } from '../../src/parallel/pool';
 import { muteSecretlintProfiler } from '../../src/signals/profiler';
 
@@ -21,6 +21,7 @@ const many = join(temp, 'many');
  * broken, invalid, inline, orphan, missing and outside references, the demo, an index map, the basic forms, the
  * hostile maps) copied three times, plus an archive (its maps are measured in this thread: nested layer).
  */
+const DEFAULTS = { ...PARALLEL_TUNING };
 const PARTS = ['chunks', 'leaks', 'discovery', 'demo', 'index-map', 'basic', 'releases', 'hostile/maps'];
 const COPIES = 3;
 
@@ -33,21 +34,30 @@ beforeAll(() => {
   }
   cpSync(join(root, 'fixtures/archives/acme-agent-3.1.0.tgz'), join(many, 'acme-agent-3.1.0.tgz'));
   // Fixture maps are small: let the worker path run on them anyway.
-  PARALLEL_THRESHOLDS.maps = 2;
-  PARALLEL_THRESHOLDS.bytes = 0;
+  PARALLEL_TUNING.maps = 2;
+  PARALLEL_TUNING.bytes = 0;
 });
 
 afterAll(() => {
-  PARALLEL_THRESHOLDS.maps = 4;
-  PARALLEL_THRESHOLDS.bytes = 4 * 1024 * 1024;
+  Object.assign(PARALLEL_TUNING, DEFAULTS);
   rmSync(temp, { recursive: true, force: true });
 });
 
-/** Runs `scan` and says how many workers it started. */
-async function counting<T>(scan: () => Promise<T>): Promise<{ value: T; workers: number }> {
-  const before = poolStats.started;
+/** Runs `scan` with every job in a worker (this thread takes none). */
+async function onlyWorkers<T>(scan: () => Promise<T>): Promise<T> {
+  PARALLEL_TUNING.here = false;
+  try {
+    return await scan();
+  } finally {
+    PARALLEL_TUNING.here = true;
+  }
+}
+
+/** Runs `scan` and says how many workers it started and how many jobs they did. */
+async function counting<T>(scan: () => Promise<T>): Promise<{ value: T; workers: number; jobs: number }> {
+  const before = { ...poolStats };
   const value = await scan();
-  return { value, workers: poolStats.started - before };
+  return { value, workers: poolStats.started - before.started, jobs: poolStats.finished - before.finished };
 }
 
 describe('a directory of many maps', () => {
@@ -57,13 +67,14 @@ describe('a directory of many maps', () => {
 
   it('gives the same report with workers as in this thread, byte for byte', async () => {
     const one = await counting(() => scanAny(many, { jobs: 1 }));
-    const two = await counting(() => scanAny(many, { jobs: 2 }));
-    const three = await counting(() => scanAny(many, { jobs: 3 }));
-    // This thread measures too: jobs - 1 workers.
-    expect([one.workers, two.workers, three.workers]).toEqual([0, 1, 2]);
-    expect(two.value).toEqual(one.value);
-    expect(formatJson(two.value)).toBe(formatJson(one.value));
-    expect(formatJson(three.value)).toBe(formatJson(one.value));
+    // This thread measures too (jobs - 1 workers take what it has not taken yet), or leaves every map to them.
+    const shared = await counting(() => scanAny(many, { jobs: 2 }));
+    const workers = await counting(() => onlyWorkers(() => scanAny(many, { jobs: 3 })));
+    expect([one.workers, shared.workers, workers.workers]).toEqual([0, 1, 2]);
+    expect(workers.jobs).toBe(COPIES * 28); // every .map file of the folder (the archive's map is inside it)
+    expect(shared.value).toEqual(one.value);
+    expect(formatJson(shared.value)).toBe(formatJson(one.value));
+    expect(formatJson(workers.value)).toBe(formatJson(one.value));
   });
 
   it('counts every map, finding and file exactly', async () => {
@@ -83,7 +94,7 @@ describe('a directory of many maps', () => {
     ['a sources limit', { maxSources: 3 }],
   ])('gives the same report with %s', async (_, options) => {
     const one = await scanAny(many, { ...options, jobs: 1 });
-    const two = await counting(() => scanAny(many, { ...options, jobs: 3 }));
+    const two = await counting(() => onlyWorkers(() => scanAny(many, { ...options, jobs: 3 })));
     expect(two.workers).toBe(2);
     expect(formatJson(two.value)).toBe(formatJson(one));
   });
@@ -105,12 +116,12 @@ describe('a directory of many maps', () => {
   });
 
   it('keeps small folders in this thread', async () => {
-    PARALLEL_THRESHOLDS.bytes = 4 * 1024 * 1024;
+    PARALLEL_TUNING.bytes = DEFAULTS.bytes;
     try {
       const { workers } = await counting(() => scanAny(many, { jobs: 2 }));
       expect(workers).toBe(0);
     } finally {
-      PARALLEL_THRESHOLDS.bytes = 0;
+      PARALLEL_TUNING.bytes = 0;
     }
   });
 
@@ -134,8 +145,8 @@ describe('scanMany', () => {
 
   it('scans targets in workers, in target order, with the reports of a scan in this thread', async () => {
     const one = await counting(() => scanMany(targets(), { jobs: 1 }));
-    const two = await counting(() => scanMany(targets(), { jobs: 2 }));
-    expect([one.workers, two.workers]).toEqual([0, 2]);
+    const two = await counting(() => onlyWorkers(() => scanMany(targets(), { jobs: 3 })));
+    expect([one.workers, two.workers, two.jobs]).toEqual([0, 2, 7]);
     expect(two.value.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'fulfilled']);
     for (const [i, result] of two.value.entries()) {
       const expected = one.value[i]!;
@@ -157,7 +168,7 @@ describe('scanMany', () => {
     const list = [join(root, 'fixtures/demo'), memory, join(root, 'fixtures/leaks')];
     const one = await scanMany(list, { jobs: 1 });
     const two = await counting(() => scanMany(list, { jobs: 4 }));
-    expect(two.workers).toBe(2); // never more workers than jobs for them
+    expect(two.workers).toBe(1); // this thread and one worker for the two paths: never more threads than jobs
     expect(two.value).toEqual(one);
   });
 
@@ -177,7 +188,9 @@ describe('scanMany', () => {
 });
 
 describe('sourcemap-forensics scan --jobs', () => {
-  const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: 'utf8' });
+  // Fixtures are small: the CLI is told to use workers for them anyway.
+  const env = { ...process.env, SOURCEMAP_FORENSICS_PARALLEL_MIN_MB: '0' };
+  const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: 'utf8', env });
 
   it('prints the same JSON whatever the number of jobs', () => {
     const list = ['fixtures/demo', 'fixtures/archives/acme-agent.zip', 'fixtures/discovery/broken.js.map', many, 'fixtures/leaks'];
@@ -211,24 +224,54 @@ describe('sourcemap-forensics scan --jobs', () => {
   });
 });
 
-// A folder written for the big-folder thresholds: many small maps stay in this thread, a few MB go to workers.
 describe('thresholds', () => {
-  it('uses workers for a folder over the default thresholds', async () => {
-    const big = join(temp, 'big');
+  const big = join(temp, 'big');
+  beforeAll(() => {
     mkdirSync(big);
     const content = `export const x = ${JSON.stringify('y'.repeat(300_000))};\n`;
     for (let i = 0; i < 16; i++) {
       writeFileSync(join(big, `m${i}.js.map`), JSON.stringify({ version: 3, sources: [`src/m${i}.ts`], sourcesContent: [content], names: [], mappings: 'AAAA' }));
     }
-    PARALLEL_THRESHOLDS.maps = 4;
-    PARALLEL_THRESHOLDS.bytes = 4 * 1024 * 1024;
+  });
+
+  it('uses workers from PARALLEL_TUNING.bytes of maps and 4 files', async () => {
+    Object.assign(PARALLEL_TUNING, DEFAULTS);
     try {
+      expect((await counting(() => scanAny(big, { jobs: 2 }))).workers).toBe(0); // 4.8 MB < 64 MiB
+      PARALLEL_TUNING.bytes = 4 * 1024 * 1024;
       const two = await counting(() => scanAny(big, { jobs: 2 }));
       expect(two.workers).toBe(1);
       expect(formatJson(two.value)).toBe(formatJson(await scanAny(big, { jobs: 1 })));
+      PARALLEL_TUNING.maps = 17;
+      expect((await counting(() => scanAny(big, { jobs: 2 }))).workers).toBe(0);
     } finally {
-      PARALLEL_THRESHOLDS.maps = 2;
-      PARALLEL_THRESHOLDS.bytes = 0;
+      PARALLEL_TUNING.maps = 2;
+      PARALLEL_TUNING.bytes = 0;
+    }
+  });
+
+  it('takes the threshold from SOURCEMAP_FORENSICS_PARALLEL_MIN_MB', async () => {
+    Object.assign(PARALLEL_TUNING, DEFAULTS);
+    process.env.SOURCEMAP_FORENSICS_PARALLEL_MIN_MB = '4';
+    try {
+      expect((await counting(() => scanAny(big, { jobs: 2 }))).workers).toBe(1);
+      expect((await counting(() => scanMany([join(big, 'm1.js.map'), join(big, 'm2.js.map')], { jobs: 2 }))).workers).toBe(0);
+      expect((await counting(() => scanMany([big, join(big, 'm2.js.map')], { jobs: 2 }))).workers).toBe(1);
+    } finally {
+      delete process.env.SOURCEMAP_FORENSICS_PARALLEL_MIN_MB;
+      PARALLEL_TUNING.maps = 2;
+      PARALLEL_TUNING.bytes = 0;
+    }
+  });
+
+  it('keeps several small targets in this thread', async () => {
+    PARALLEL_TUNING.bytes = DEFAULTS.bytes;
+    try {
+      const { workers, value } = await counting(() => scanMany([join(root, 'fixtures/demo'), join(root, 'fixtures/leaks')], { jobs: 2 }));
+      expect(workers).toBe(0);
+      expect(value.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled']);
+    } finally {
+      PARALLEL_TUNING.bytes = 0;
     }
   });
 });

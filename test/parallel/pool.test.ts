@@ -13,6 +13,7 @@ const script = join(temp, 'worker.mjs');
 writeFileSync(
   script,
   `import { parentPort } from 'node:worker_threads';
+parentPort.postMessage({ id: 0, type: 'ready' });
 parentPort.on('message', async ({ id, job }) => {
   if (job === 'exit') process.exit(3);
   if (job === 'crash') setImmediate(() => { throw new Error('boom'); });
@@ -25,6 +26,8 @@ parentPort.on('message', async ({ id, job }) => {
 `,
 );
 const url = pathToFileURL(script);
+const broken = join(temp, 'broken.mjs');
+writeFileSync(broken, 'process.exit(4);\n');
 
 describe('WorkerPool', () => {
   it('runs jobs in at most `size` workers, started lazily, and gives each its own result and progress', async () => {
@@ -53,6 +56,30 @@ describe('WorkerPool', () => {
     const pool = new WorkerPool<unknown, number>(url, 1, 3);
     const results = await Promise.allSettled([pool.run('exit'), pool.run(1), pool.run(2), pool.run(3)]);
     expect(results.map((r) => (r.status === 'fulfilled' ? r.value : 'died'))).toEqual(['died', 2, 4, 6]);
+    await pool.close();
+  });
+
+  it('lets the calling thread take queued jobs while its worker starts', async () => {
+    const pool = new WorkerPool<number, number>(url, 1);
+    const results = Promise.all([1, 2, 3, 4, 5, 6].map((n) => pool.run(n)));
+    const stolen = pool.steal()!;
+    expect(stolen.job).toBe(1);
+    stolen.settle(Promise.resolve(-1));
+    expect(await results).toEqual([-1, 4, 6, 8, 10, 12]);
+    expect(pool.steal()).toBeUndefined();
+    await pool.close();
+  });
+
+  it('starts no more workers once one dies before it is ready, and leaves its jobs to the calling thread', async () => {
+    const before = poolStats.started;
+    const pool = new WorkerPool<number, number>(pathToFileURL(broken), 2);
+    const results = Promise.allSettled([1, 2, 3].map((n) => pool.run(n)));
+    pool.steal()!.settle(Promise.resolve(10));
+    const settled = await results;
+    expect(settled[0]).toEqual({ status: 'fulfilled', value: 10 });
+    expect(settled.slice(1).map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect((settled[1] as PromiseRejectedResult).reason.message).toBe('the worker could not start: exit code 4');
+    expect(poolStats.started - before).toBe(2);
     await pool.close();
   });
 
