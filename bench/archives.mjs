@@ -8,7 +8,7 @@
 // Runs alternate between the reference and every archive; medians are shown. With --check, exits 1 when an
 // archive's peak RSS passes RSS_TARGET times the reference's (an archive should cost little more than its largest
 // map). Time ratios are printed for information: inflating 270 MB takes time the map alone does not.
-// --cli times another build of the CLI (e.g. one made from an earlier commit) instead of dist/cli.js.
+// --cli times another build of the CLI (e.g. one made from an earlier commit) instead of dist/cli.cjs.
 // Exit codes: 0 ok; 1 --check and a ratio over its target; 2 usage or the CLI missing; 3 a scan failed.
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -28,7 +28,7 @@ const MAP = path.join(DATA, 'pkg', 'package', 'dist', 'cli.js.map');
 const INPUTS = ['package.tgz', 'package.tar', 'package.zip', 'package.crx', 'nested.zip', 'cli.js.map.gz', 'bomb.tgz'];
 
 function parseArgs(argv) {
-  const opts = { runs: 3, check: false, generate: false, cli: path.join(ROOT, 'dist', 'cli.js') };
+  const opts = { runs: 3, check: false, generate: false, cli: path.join(ROOT, 'dist', 'cli.cjs') };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--check') opts.check = true;

@@ -9,7 +9,7 @@
 // the default with workers forced: maps and MB per second, speedups and peak RSS.
 //
 // Exit codes: 0 ok; 1 --check and a ratio exceeds its target; 2 usage error or
-// dist/cli.js missing; 3 a measured process failed.
+// dist/cli.cjs missing; 3 a measured process failed.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -28,7 +28,7 @@ const DEFAULT_RUNS = 7;
 const MIN_RECOMMENDED_RUNS = 5;
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = path.join(ROOT, 'dist', 'cli.js');
+const CLI = path.join(ROOT, 'dist', 'cli.cjs');
 const PRELOAD = path.join(ROOT, 'bench', 'maxrss.cjs');
 const DATA = path.join(ROOT, 'bench', '.data');
 

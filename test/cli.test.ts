@@ -8,7 +8,7 @@ import { formatJson, formatText, scanPackage, scanSync } from '../src/node';
 
 // The CLI is tested as shipped: the built binary, spawned, compared with the library's result.
 const root = fileURLToPath(new URL('..', import.meta.url));
-const cli = join(root, 'dist/cli.js');
+const cli = join(root, 'dist/cli.cjs');
 const temp = mkdtempSync(join(tmpdir(), 'smf-cli-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
 

@@ -11,7 +11,7 @@ import type { ExposureReport } from '../src/node';
 // archives of fixtures/archives) goes through the API and the spawned CLI, both with --extract into a sandbox:
 // exit codes 0/1/2 only, no stack trace, findings with the right codes, and nothing created outside the output.
 const root = fileURLToPath(new URL('..', import.meta.url));
-const cli = join(root, 'dist/cli.js');
+const cli = join(root, 'dist/cli.cjs');
 const sandboxes = mkdtempSync(join(tmpdir(), 'smf-hostile-'));
 afterAll(() => rmSync(sandboxes, { recursive: true, force: true }));
 

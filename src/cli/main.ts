@@ -3,7 +3,6 @@ import { parseArgs } from 'node:util';
 import { reaches, SEVERITIES } from '../findings';
 import { checkPolicy, diffReports, evaluatePolicy, extractSources, formatDiffText, formatJson, formatMarkdown, formatSarif, formatText, isForensicsError, scanMany, VERSION } from '../node';
 import type { AnyScanOptions, ExposurePolicy, ExposureReport, ScanOptions, ScanProgress, Severity } from '../node';
-import { muteSecretlintProfiler } from '../signals/profiler';
 
 const USAGE = `Usage: sourcemap-forensics scan <target...> [options]
        sourcemap-forensics diff <old-report.json> <new-report.json> [--format text|json] [--output FILE]
@@ -323,9 +322,6 @@ function usage(message: string): number {
   process.stderr.write(`sourcemap-forensics: ${message}\nRun "sourcemap-forensics --help" for usage.\n`);
   return 2;
 }
-
-// The CLI process runs only our code: secretlint's profiler need not cost its quadratic time here.
-muteSecretlintProfiler();
 
 main(process.argv.slice(2)).then(
   (code) => {

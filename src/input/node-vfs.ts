@@ -102,34 +102,53 @@ export function directoryVfs(root: string, only: string | null): NodeVfs {
 /** Files at least this big are read on demand (see `Vfs.mapFile`) so their bytes are not held while measured. */
 const MAP_FILE_MIN_BYTES = 4 * 1024 * 1024;
 
+/** Reads of map pieces are served from a window of at least this many bytes (one system call, not one per piece). */
+const WINDOW_BYTES = 1024 * 1024;
+
 /**
- * A map file read with positioned reads, opened on the first read and closed by `close()`. Reads land in one buffer
- * grown as needed and reused (callers decode each piece before the next); the whole-file read, which the caller
- * keeps while it splits the map, gets its own Buffer (whose indexOf the splitter leans on).
+ * A map file read with positioned reads, opened on the first read and closed by `close()`. Pieces, read in file order,
+ * come out of one reused window (valid until the next read; callers decode each piece before the next); the
+ * whole-file read, which the caller keeps while it splits the map, gets its own Buffer (whose indexOf the splitter
+ * leans on).
  */
 function mapFile(full: string): MapFile {
   const size = statSync(full).size;
-  let buffer = Buffer.alloc(0);
+  let window = Buffer.alloc(0);
+  let windowStart = 0;
+  let windowEnd = 0;
   let fd = -1;
+  const fill = (into: Buffer, offset: number, n: number): number => {
+    if (fd < 0) fd = openSync(full, 'r');
+    let got = 0;
+    while (got < n) {
+      const step = readSync(fd, into, got, n - got, offset + got);
+      if (step === 0) break;
+      got += step;
+    }
+    return got;
+  };
   return {
     size,
     path: full,
     read(offset, length) {
       const n = Math.max(0, Math.min(length, size - offset));
-      const into = n === size ? Buffer.allocUnsafe(n) : n <= buffer.length ? buffer : (buffer = Buffer.allocUnsafe(Math.max(n, 2 * buffer.length)));
-      if (fd < 0) fd = openSync(full, 'r');
-      let got = 0;
-      while (got < n) {
-        const step = readSync(fd, into, got, n - got, offset + got);
-        if (step === 0) break;
-        got += step;
+      if (n === size) {
+        const whole = Buffer.allocUnsafe(n);
+        return whole.subarray(0, fill(whole, 0, n));
       }
-      return into.subarray(0, got);
+      if (offset < windowStart || offset + n > windowEnd) {
+        const want = Math.min(size - offset, Math.max(n, WINDOW_BYTES));
+        if (window.length < want) window = Buffer.allocUnsafe(Math.max(want, 2 * window.length));
+        windowStart = offset;
+        windowEnd = offset + fill(window, offset, want);
+      }
+      return window.subarray(offset - windowStart, Math.min(offset - windowStart + n, windowEnd - windowStart));
     },
     close() {
       if (fd >= 0) closeSync(fd);
       fd = -1;
-      buffer = Buffer.alloc(0);
+      window = Buffer.alloc(0);
+      windowStart = windowEnd = 0;
     },
   };
 }

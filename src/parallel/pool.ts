@@ -57,13 +57,13 @@ export function deserializeError(e: SerializedError): Error {
 }
 
 /**
- * The worker script: `worker.js` beside the bundle that runs this code (`dist/node.js`, `dist/node.cjs` and
- * `dist/cli.js` all sit beside `dist/worker.js`), or, when this module runs from `src/` (the tests), the built
- * `dist/worker.js`. Null when neither exists (the library was re-bundled without it): callers scan in-process.
+ * The worker script: `worker.cjs` beside the bundle that runs this code (`dist/node.js`, `dist/node.cjs` and
+ * `dist/cli.cjs` all sit beside `dist/worker.cjs`), or, when this module runs from `src/` (the tests), the built
+ * `dist/worker.cjs`. Null when neither exists (the library was re-bundled without it): callers scan in-process.
  */
 export function workerScript(): URL | null {
   const here = import.meta.url;
-  const url = new URL(here.endsWith('/src/parallel/pool.ts') ? '../../dist/worker.js' : './worker.js', here);
+  const url = new URL(here.endsWith('/src/parallel/pool.ts') ? '../../dist/worker.cjs' : './worker.cjs', here);
   return existsSync(fileURLToPath(url)) ? url : null;
 }
 

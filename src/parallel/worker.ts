@@ -1,16 +1,12 @@
 /**
- * Worker thread entry (`dist/worker.js`): runs the jobs of a {@link WorkerPool} one at a time and answers each with
+ * Worker thread entry (`dist/worker.cjs`): runs the jobs of a {@link WorkerPool} one at a time and answers each with
  * its result or its error. Target jobs are scanned single-threaded (`jobs: 1`) with the Node entry's `scanAny`.
  */
 import { parentPort } from 'node:worker_threads';
 import { scanAny } from '../node';
 import type { ScanProgress } from '../report/options';
-import { muteSecretlintProfiler } from '../signals/profiler';
 import { measureFile, type Job, type TargetJob, type TargetResult } from './jobs';
 import { serializeError, type JobMessage, type ReplyMessage } from './pool';
-
-// This thread runs only our code: secretlint's profiler need not cost its quadratic time here.
-muteSecretlintProfiler();
 
 /** Progress messages per target job: at most one every 50 ms (they only drive a display). */
 const PROGRESS_INTERVAL_MS = 50;

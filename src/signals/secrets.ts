@@ -1,4 +1,5 @@
 import type { SignalFinding } from '../report/build';
+import { trimSecretlintProfiler, type SecretlintProfiler } from './profiler';
 import type { KeepContent } from '../analysis/measure';
 import type { MapEntry } from '../types';
 
@@ -23,11 +24,16 @@ const SKIP_RULES = new Set(['@secretlint/secretlint-rule-privatekey']);
 export async function findSecrets(candidates: readonly SecretCandidate[]): Promise<SignalFinding[]> {
   if (candidates.length === 0) return [];
   // Loaded on first use: secretlint is only needed when there is first-party content to check.
-  const [{ lintSource }, { creator }] = await Promise.all([import('@secretlint/core'), import('@secretlint/secretlint-rule-preset-recommend')]);
+  const [{ lintSource }, { creator }, { secretLintProfiler }] = await Promise.all([
+    import('@secretlint/core'),
+    import('@secretlint/secretlint-rule-preset-recommend'),
+    import('@secretlint/profiler'),
+  ]);
   const config = { rules: [{ id: '@secretlint/secretlint-rule-preset-recommend', rule: creator }] };
   const found: SignalFinding[] = [];
   for (const c of candidates) {
     const result = await lintSource({ source: { filePath: c.source, content: c.content, contentType: 'text' }, options: { config } });
+    trimSecretlintProfiler(secretLintProfiler as unknown as SecretlintProfiler);
     for (const m of result.messages) {
       if (SKIP_RULES.has(m.ruleId)) continue;
       const line = m.loc.start.line;

@@ -5,6 +5,8 @@ import { utf8Encoder } from './text';
  * so this module imports nothing from Node and still runs in browsers); elsewhere a small pure implementation.
  */
 export function sha256Hex(data: string | Uint8Array): string {
+  // The one-shot `hash` (Node 20.12+) costs half as much per call as a Hash object: thousands of sources add up.
+  if (nativeCrypto?.hash !== undefined) return nativeCrypto.hash('sha256', data, 'hex');
   if (nativeCrypto !== undefined) return nativeCrypto.createHash('sha256').update(data).digest('hex');
   return toHex(sha256(typeof data === 'string' ? utf8Encoder.encode(data) : data));
 }
@@ -15,6 +17,7 @@ interface NativeHash {
 }
 interface NativeCrypto {
   createHash(algorithm: 'sha256'): NativeHash;
+  hash?(algorithm: 'sha256', data: string | Uint8Array, encoding: 'hex'): string;
 }
 
 const nativeCrypto: NativeCrypto | undefined = (() => {

@@ -478,7 +478,7 @@ describe('SARIF 2.1.0 output', () => {
   });
 
   describe('CLI', () => {
-    const cli = join(root, 'dist/cli.js');
+    const cli = join(root, 'dist/cli.cjs');
     const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: 'utf8' });
 
     it('--format sarif prints the library log (needs npm run build)', () => {

@@ -84,14 +84,14 @@ export interface CliResult {
 }
 
 /**
- * Runs the built CLI (`dist/cli.js`) asynchronously, so a server in this process keeps answering while it runs.
+ * Runs the built CLI (`dist/cli.cjs`) asynchronously, so a server in this process keeps answering while it runs.
  * Progress output is off anyway (stderr is a pipe, not a TTY).
  */
 export function runCli(...args: string[]): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const env = { ...process.env };
     delete env.SOURCEMAP_FORENSICS_DEBUG;
-    const child = spawn(process.execPath, [join(root, 'dist/cli.js'), ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(root, 'dist/cli.cjs'), ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

@@ -2,8 +2,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { scanAny } from '../../src/node';
-import { ASSIST_MIN_BYTES, assistStats } from '../../src/parallel/assist';
+
+// The helper thread starts at 16 MiB by default; these maps are 4.8 MB (read before the module below is loaded).
+process.env.SOURCEMAP_FORENSICS_ASSIST_MIN_MB = '4';
+const { scanAny } = await import('../../src/node');
+const { ASSIST_MIN_BYTES, assistStats } = await import('../../src/parallel/assist');
 
 // A map big enough for the helper thread, built so every figure is known: source s has LINES lines, the first
 // MAPPED of them mapped; even sources are third-party (the helper may measure those), odd ones first-party.

@@ -8,11 +8,10 @@ import { formatJson, isForensicsError, scanAny, scanMany, type ExposureReport, t
 import { ForensicsError } from '../../src/errors';
 import { PARALLEL_TUNING } from '../../src/parallel/many';
 import { poolStats, workerScript } from '../../src/parallel/pool';
-import { muteSecretlintProfiler } from '../../src/signals/profiler';
 
-// Parallel scans run the built worker (dist/worker.js): `npm test` builds first; after a fresh clone, `npm run build`.
+// Parallel scans run the built worker (dist/worker.cjs): `npm test` builds first; after a fresh clone, `npm run build`.
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const cli = join(root, 'dist/cli.js');
+const cli = join(root, 'dist/cli.cjs');
 const temp = mkdtempSync(join(tmpdir(), 'smf-many-'));
 const many = join(temp, 'many');
 
@@ -26,9 +25,6 @@ const PARTS = ['chunks', 'leaks', 'discovery', 'demo', 'index-map', 'basic', 're
 const COPIES = 3;
 
 beforeAll(() => {
-  // This file checks thousands of files for secrets in one thread: without this, secretlint's profiler makes each
-  // scan slower than the last (quadratic in the marks it has seen), from 0.3 s to 10 s per test.
-  muteSecretlintProfiler();
   for (let copy = 1; copy <= COPIES; copy++) {
     for (const part of PARTS) cpSync(join(root, 'fixtures', part), join(many, `copy${copy}`, part), { recursive: true });
   }
@@ -62,7 +58,7 @@ async function counting<T>(scan: () => Promise<T>): Promise<{ value: T; workers:
 
 describe('a directory of many maps', () => {
   it('has the built worker to run', () => {
-    expect(workerScript(), 'dist/worker.js is missing: run npm run build').not.toBeNull();
+    expect(workerScript(), 'dist/worker.cjs is missing: run npm run build').not.toBeNull();
   });
 
   it('gives the same report with workers as in this thread, byte for byte', async () => {

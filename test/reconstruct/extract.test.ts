@@ -10,7 +10,7 @@ import { extractSources, formatText, scanSync, type ExtractionManifest, type Wri
 import { tar } from '../helpers/tar';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const cli = join(root, 'dist/cli.js');
+const cli = join(root, 'dist/cli.cjs');
 const temp = mkdtempSync(join(tmpdir(), 'smf-extract-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
@@ -446,7 +446,7 @@ describe('sourcemap-forensics scan --extract (built CLI)', () => {
   }
 
   beforeAll(() => {
-    if (!existsSync(cli)) throw new Error('dist/cli.js is missing: run `npm run build` first');
+    if (!existsSync(cli)) throw new Error('dist/cli.cjs is missing: run `npm run build` first');
   });
 
   it('writes the same files and manifest as the API', async () => {
