@@ -1,7 +1,8 @@
 /**
  * secretlint 11's profiler is always on: its observer keeps every mark of the process and, at each new mark, walks
  * all of them, so checking N files costs time quadratic in N (about 0.3 s for 300 files, a minute for 5,000).
- * Emptying its lists after each file keeps that walk short. Only secretlint's own lists are touched (not the
+ * Emptying its lists after each file (once the observer, called on a later turn of the event loop, has run) keeps
+ * that walk short. Only secretlint's own lists are touched (not the
  * process's performance timeline), so this is safe in a library too. Fixed upstream in versions that need Node 22.
  */
 export interface SecretlintProfiler {
