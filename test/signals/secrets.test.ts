@@ -16,12 +16,13 @@ describe('findSecrets', () => {
     expect(found.length).toBe(60);
     expect(found.map((f) => f.location.line)).toEqual(candidates.map((_, i) => (i % 5) + 1));
     expect(new Set(found.map((f) => f.args.rule))).toEqual(new Set(['github']));
-    // Its observer walks every entry it keeps at each mark: kept for 60 files, that walk is quadratic. The observer
-    // runs on a later turn of the event loop, so give it one before looking.
+    // Its observer walks every entry it keeps at each mark: kept for 60 files (about 18 marks each), that walk is
+    // quadratic. The observer runs on a later turn of the event loop, so give it one before looking: at most the
+    // last file's marks may be left.
     await new Promise((resolve) => setImmediate(resolve));
     const profiler = secretLintProfiler as unknown as { entries: unknown[]; measures: unknown[] };
-    expect(profiler.entries.length).toBe(0);
-    expect(profiler.measures.length).toBe(0);
+    expect(profiler.entries.length).toBeLessThanOrEqual(18);
+    expect(profiler.measures.length).toBeLessThanOrEqual(18);
   });
 
   it('returns nothing without loading secretlint when there is nothing to check', async () => {
