@@ -158,7 +158,7 @@ async function scanAnyWith(target: ScanTarget, options: AnyScanOptions, hooks: R
       try {
         const opened = openNodeTarget(target);
         const reclaim = createReclaimer();
-        const assisted = { ...h, ...(assistant === undefined ? {} : { assistant }), ...(reclaim === null ? {} : { reclaim }) };
+        const assisted = { ...h, ...(assistant === undefined ? {} : { assistant }), reclaim };
         // A caller that needs every map's contents here (the extractor) gets an in-process scan.
         const premeasured = hooks.onMap === undefined ? await premeasureDirectory(opened, resolveScanOptions(scanOptions, opened.orphans), workers) : null;
         if (premeasured === null) return scanOpened(opened, scanOptions, [], assisted);

@@ -67,7 +67,7 @@ function work(fd: number, request: AssistRequest): void {
       try {
         const from = entries[2 * i]!;
         const to = entries[2 * i + 1]!;
-        if (to - from > LARGE_STRING) reclaim?.(2 * (to - from));
+        if (to - from > LARGE_STRING) reclaim(2 * (to - from));
         const piece = decodePiece(readAt(fd, from, to - from, scratch), 0, to - from);
         const content = JSON.parse(piece.text) as string;
         request.lines[i] = countLines(content);

@@ -7,7 +7,10 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import type { MessagePort, Worker } from 'node:worker_threads';
+import { builtin } from '../runtime/builtin';
+
+const threads = (): typeof import('node:worker_threads') => builtin('node:worker_threads');
 import type { AssistedMap, AssistedMappings, ContentFigures, ContentShare, MapAssistant } from '../map/assist';
 import type { MapFile } from '../map/parse';
 
@@ -84,8 +87,8 @@ export class ThreadAssistant implements MapAssistant {
       this.broken = true;
       return;
     }
-    const { port1, port2 } = new MessageChannel();
-    this.worker = new Worker(url, { workerData: { port: port2, signal: this.signal }, transferList: [port2] });
+    const { port1, port2 } = new (threads().MessageChannel)();
+    this.worker = new (threads().Worker)(url, { workerData: { port: port2, signal: this.signal }, transferList: [port2] });
     // Idle, it must not keep the process alive; a crash only means the main thread does the work.
     this.worker.unref();
     this.worker.on('error', () => {
@@ -182,7 +185,7 @@ export class ThreadAssistant implements MapAssistant {
       }
       if (this.broken || this.port === null) return null;
       const seen = Atomics.load(this.signal, 0);
-      const message = receiveMessageOnPort(this.port);
+      const message = threads().receiveMessageOnPort(this.port);
       if (message !== undefined) {
         const reply = message.message as AssistReply;
         this.answers.set(reply.id, reply);

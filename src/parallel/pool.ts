@@ -7,7 +7,8 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { builtin } from '../runtime/builtin';
 import { ForensicsError } from '../errors';
 
 /** What the pool sends a worker: one job. */
@@ -166,7 +167,7 @@ export class WorkerPool<J, R> {
 
   private start(): void {
     poolStats.started++;
-    const worker = new Worker(this.script);
+    const worker = new (builtin<typeof import('node:worker_threads')>('node:worker_threads').Worker)(this.script);
     const slot: Slot<J, R> = { worker, ready: false, jobs: [] };
     this.slots.push(slot);
     worker.on('message', (message: ReplyMessage<R>) => {

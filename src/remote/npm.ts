@@ -1,5 +1,4 @@
-import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { builtin } from '../runtime/builtin';
 import { ForensicsError } from '../errors';
 import { resolveScanOptions, type ScanOptions } from '../report/options';
 import { scanOpened } from '../report/api';
@@ -145,14 +144,14 @@ function verifyIntegrity(bytes: Uint8Array, dist: { integrity?: unknown; shasum?
   for (const algorithm of STRENGTH) {
     const expected = entries.filter((e) => e.startsWith(`${algorithm}-`)).map((e) => e.replace(/\?.*$/, ''));
     if (expected.length === 0) continue;
-    const actual = `${algorithm}-${createHash(algorithm).update(bytes).digest('base64')}`;
+    const actual = `${algorithm}-${builtin<typeof import('node:crypto')>('node:crypto').createHash(algorithm).update(bytes).digest('base64')}`;
     if (!expected.includes(actual)) {
       throw new ForensicsError('INTEGRITY_MISMATCH', `the tarball of ${what} does not match the registry's integrity: expected ${expected.join(' or ')}, got ${actual}`);
     }
     return;
   }
   if (typeof dist.shasum === 'string') {
-    const actual = createHash('sha1').update(bytes).digest('hex');
+    const actual = builtin<typeof import('node:crypto')>('node:crypto').createHash('sha1').update(bytes).digest('hex');
     if (actual !== dist.shasum.toLowerCase()) {
       throw new ForensicsError('INTEGRITY_MISMATCH', `the tarball of ${what} does not match the registry's shasum: expected ${dist.shasum}, got ${actual}`);
     }
@@ -166,7 +165,7 @@ async function configuredRegistry(): Promise<string> {
   const env = process.env.npm_config_registry ?? process.env.NPM_CONFIG_REGISTRY;
   if (env) return env;
   const out = await new Promise<string>((resolve) => {
-    execFile('npm', ['config', 'get', 'registry'], { encoding: 'utf8', timeout: 10_000 }, (error, stdout) => resolve(error ? '' : stdout.trim()));
+    builtin<typeof import('node:child_process')>('node:child_process').execFile('npm', ['config', 'get', 'registry'], { encoding: 'utf8', timeout: 10_000 }, (error, stdout) => resolve(error ? '' : stdout.trim()));
   });
   // npm missing or not configured: the public registry.
   return /^https?:\/\//.test(out) ? out : 'https://registry.npmjs.org/';

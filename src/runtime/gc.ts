@@ -5,8 +5,7 @@
  * the peak near what is alive. `gc` is reached the way test runners reach it (`--expose-gc` set at run time and
  * the function taken from a fresh context); where that is refused, nothing is collected by hand.
  */
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { builtin } from './builtin';
 
 /** Dead bytes worth a collection (each costs a few ms while little is alive; a 40 MB map needs two or three). */
 const EVERY_BYTES = 24 * 1024 * 1024;
@@ -16,8 +15,8 @@ let gc: (() => void) | null | undefined;
 function collector(): (() => void) | null {
   if (gc !== undefined) return gc;
   try {
-    setFlagsFromString('--expose-gc');
-    const found: unknown = runInNewContext('gc');
+    builtin<typeof import('node:v8')>('node:v8').setFlagsFromString('--expose-gc');
+    const found: unknown = builtin<typeof import('node:vm')>('node:vm').runInNewContext('gc');
     gc = typeof found === 'function' ? (found as () => void) : null;
   } catch {
     gc = null;
@@ -25,15 +24,16 @@ function collector(): (() => void) | null {
   return gc;
 }
 
-/** A `reclaim(bytes)` callback for the scan: counts dead bytes and collects every {@link EVERY_BYTES}; null without `gc`. */
-export function createReclaimer(): ((bytes: number) => void) | null {
-  const collect = collector();
-  if (collect === null) return null;
+/**
+ * A `reclaim(bytes)` callback for the scan: counts dead bytes and collects every {@link EVERY_BYTES}. `gc` is looked
+ * up only then (it costs a new context), so scans of small maps never pay for it.
+ */
+export function createReclaimer(): (bytes: number) => void {
   let dead = 0;
   return (bytes) => {
     dead += bytes;
     if (dead < EVERY_BYTES) return;
     dead = 0;
-    collect();
+    collector()?.();
   };
 }
