@@ -72,7 +72,7 @@ export interface Premeasured {
   size: number;
   /** What `measureMap` gave; absent when `size` is over `maxMapBytes`. `contents` is what `onMap` will see. */
   measurement?: Measurement;
-  /** `detectSignals` of it (and any other signal findings of its sources). */
+  /** The leak signals found in its sources (as {@link measureAndDetect} finds them). */
   signals: SignalFinding[];
 }
 
@@ -408,20 +408,6 @@ export class MapSignals {
     }
     return this.found;
   }
-}
-
-/** Leak signals of a measured map whose contents are all at hand (`contents` aligned with `entry.files`). */
-export function detectSignals(
-  entry: MapEntry,
-  contents: readonly (string | null)[],
-  options: Pick<ResolvedScanOptions, 'signals' | 'detectors'>,
-): SignalFinding[] {
-  const signals = new MapSignals(entry.path, options);
-  for (const file of entry.files) {
-    const content = contents[file.index] ?? null;
-    if (content !== null) signals.file(file, content);
-  }
-  return signals.finish();
 }
 
 /** Opens a file as a nested archive when its head says it is one. */
