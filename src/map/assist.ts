@@ -1,5 +1,4 @@
-import type { Diagnostic } from './diagnostics';
-import type { MappingsSummary } from './mappings';
+import type { MappingsAhead } from './mappings';
 import type { MapFile } from './parse';
 
 /**
@@ -28,14 +27,7 @@ export interface AssistedMap {
 }
 
 /** What the mappings pass found elsewhere: exactly what `scanMappingBytes` gives, with marks not yet cut to line counts. */
-export interface AssistedMappings {
-  summary: MappingsSummary;
-  /** Kept diagnostics, in order, and how many more were dropped (all errors). */
-  diagnostics: Diagnostic[];
-  dropped: number;
-  /** Per source, `1` at each mapped original line (any length; lines past the source's content are ignored). */
-  marks: (Uint8Array | null)[];
-}
+export type AssistedMappings = MappingsAhead;
 
 /** Content entries shared between two threads; each entry is measured by exactly one of them. */
 export interface ContentShare {

@@ -1,5 +1,5 @@
 import { utf8Decoder, utf8Encoder } from '../util/text';
-import type { DiagnosticCollector } from './diagnostics';
+import { DiagnosticCollector, type Diagnostic } from './diagnostics';
 
 /** base64 digit value per byte; -1 for bytes outside the alphabet. */
 const DIGITS = /* @__PURE__ */ (() => {
@@ -374,4 +374,50 @@ function segmentProblem(
       diagnostics.add('MAPPINGS_NAME_INDEX_RANGE', 'error', `Segment at offset ${at} points at name ${name}, but "names" has ${namesLength} entries.`, pointer, at);
     }
   }
+}
+
+/** What {@link scanMappingsAhead} found: the pass's summary and diagnostics, with marks not yet cut to line counts. */
+export interface MappingsAhead {
+  summary: MappingsSummary;
+  /** Kept diagnostics, in order, and how many more were dropped (all errors). */
+  diagnostics: Diagnostic[];
+  dropped: number;
+  /** Per source, `1` at each mapped original line (any length; lines past the source's content are ignored). */
+  marks: (Uint8Array | null)[];
+}
+
+/**
+ * {@link scanMappingBytes} before the sources' line counts are known (on another thread, or before the contents are
+ * read): mark arrays grow as lines are met, within `budget` bytes in all (a hostile map may point at line 2^31 in
+ * every source); null past it, and the caller scans again once it knows the line counts.
+ */
+export function scanMappingsAhead(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  sourcesLength: number,
+  namesLength: number,
+  pointer: string,
+  budget: number,
+): MappingsAhead | null {
+  const marks: (Uint8Array | null)[] = new Array<Uint8Array | null>(sourcesLength).fill(null);
+  let left = budget;
+  let overBudget = false;
+  const grow = (source: number, line: number): void => {
+    if (overBudget || source < 0 || source >= marks.length) return;
+    const old = marks[source];
+    const size = Math.max(64, (old?.length ?? 0) * 2, line + 1);
+    left -= size;
+    if (left < 0) {
+      overBudget = true;
+      return;
+    }
+    const grown = new Uint8Array(size);
+    if (old) grown.set(old);
+    grown[line] = 1;
+    marks[source] = grown;
+  };
+  const diagnostics = new DiagnosticCollector();
+  const summary = scanMappingBytes(bytes, start, end, sourcesLength, namesLength, diagnostics, pointer, marks, grow);
+  return overBudget ? null : { summary, diagnostics: diagnostics.items, dropped: diagnostics.dropped, marks };
 }

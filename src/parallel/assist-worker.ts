@@ -6,8 +6,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { DiagnosticCollector } from '../map/diagnostics';
-import { scanMappingBytes } from '../map/mappings';
+import { scanMappingsAhead } from '../map/mappings';
 import { decodePiece, LARGE_STRING } from '../map/parse';
 import { countLines, utf8Length } from '../util/text';
 import { createReclaimer } from '../runtime/gc';
@@ -83,32 +82,14 @@ function work(fd: number, request: AssistRequest): void {
     }
     return;
   }
-  const marks: (Uint8Array | null)[] = new Array<Uint8Array | null>(request.sourcesLength).fill(null);
-  let budget = MARK_BUDGET_FACTOR * request.size;
-  let overBudget = false;
-  const grow = (source: number, line: number): void => {
-    if (overBudget || source < 0 || source >= marks.length) return;
-    const old = marks[source];
-    const size = Math.max(64, (old?.length ?? 0) * 2, line + 1);
-    budget -= size;
-    if (budget < 0) {
-      overBudget = true;
-      return;
-    }
-    const grown = new Uint8Array(size);
-    if (old) grown.set(old);
-    grown[line] = 1;
-    marks[source] = grown;
-  };
-  const diagnostics = new DiagnosticCollector();
   const bytes = readAt(fd, request.start, request.end - request.start, scratch);
-  const summary = scanMappingBytes(bytes, 0, bytes.length, request.sourcesLength, request.namesLength, diagnostics, request.pointer, marks, grow);
-  if (overBudget) {
+  const result = scanMappingsAhead(bytes, 0, bytes.length, request.sourcesLength, request.namesLength, request.pointer, MARK_BUDGET_FACTOR * request.size);
+  if (result === null) {
     reply({ id: request.id, kind: 'mappings', result: null });
     return;
   }
-  const transfer = marks.flatMap((m) => (m === null ? [] : [m.buffer as ArrayBuffer]));
-  reply({ id: request.id, kind: 'mappings', result: { summary, diagnostics: diagnostics.items, dropped: diagnostics.dropped, marks } }, transfer);
+  const transfer = result.marks.flatMap((m) => (m === null ? [] : [m.buffer as ArrayBuffer]));
+  reply({ id: request.id, kind: 'mappings', result }, transfer);
 }
 
 parentPort!.on('message', (request: AssistRequest) => {
