@@ -100,6 +100,17 @@ describe('a big map with the helper thread gives the same report as without it',
     expect(many.assisted.maps[0]!.diagnostics[100]!.message).toBe(`${SOURCES * MAPPED + 1 - 100} more diagnostics were not kept (at most 100 per map).`);
   });
 
+  it('reads entries bigger than the 1 MiB read window (a 2.5 MB source among small ones) exactly', async () => {
+    const big = `${'// a long first-party line, repeated to pass the read window\n'.repeat(40_000)}`;
+    const { assisted, alone } = await both('big-entry.js.map', bigMap((m) => (m.sourcesContent[201] = big)));
+    expect(JSON.stringify(assisted)).toBe(JSON.stringify(alone));
+    const file = assisted.maps[0]!.files[201]!;
+    expect(file.lines).toBe(40_000);
+    expect(file.bytes).toBe(Buffer.byteLength(big));
+    expect(file.mappedLines).toBe(MAPPED);
+    expect(assisted.maps[0]!.content.lines).toBe((SOURCES - 1) * LINES + 40_000);
+  });
+
   it('falls back to the whole text when the last content entry (the helper takes it first) is not valid JSON', async () => {
     const text = bigMap().replace(/"\]\s*,\s*"mappings"/, (tail) => `\\x${tail}`);
     const { assisted, alone } = await both('bad-escape.js.map', text);
