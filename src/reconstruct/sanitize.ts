@@ -133,7 +133,8 @@ function portable(segment: string, notes: Set<PathNote>): string {
     s = dot === -1 ? `${s}_` : `${s.slice(0, dot)}_${s.slice(dot)}`;
     notes.add('reserved-name');
   }
-  if (utf8Bytes(s) > MAX_SEGMENT_BYTES) {
+  // A UTF-16 unit is at most 3 UTF-8 bytes: short segments (nearly all) need no count.
+  if (s.length * 3 > MAX_SEGMENT_BYTES && utf8Bytes(s) > MAX_SEGMENT_BYTES) {
     s = shorten(s);
     notes.add('too-long');
   }
