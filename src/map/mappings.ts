@@ -151,11 +151,7 @@ export function scanMappingBytes(
           } else if (column > lastColumn) {
             lastColumn = column;
           }
-          if (fields !== 1 && marks !== null) {
-            const lines = marks[source];
-            if (lines != null && originalLine < lines.length) lines[originalLine] = 1;
-            else if (grow !== null) grow(source, originalLine);
-          }
+          if (fields !== 1 && marks !== null) mark(marks, grow, source, originalLine);
           if (c === -1) return { segments, lastLine, lastColumn, stopped: false };
           i++;
           if (c === SEMICOLON) {
@@ -177,6 +173,13 @@ export function scanMappingBytes(
     // Not taken: back to where the segment started, with the state before it.
     return scanGeneral(bytes, start, segmentStart, end, sourcesLength, namesLength, diagnostics, pointer, marks, grow, segments, lastLine, lastColumn, line, before0, before1, before2, before3, before4);
   }
+}
+
+/** Marks one mapped line of a valid source, growing its array when `grow` is given and the line lies past it. */
+function mark(marks: readonly (Uint8Array | null)[], grow: MarkGrowth | null, source: number, line: number): void {
+  const lines = marks[source];
+  if (lines != null && line < lines.length) lines[line] = 1;
+  else if (grow !== null) grow(source, line);
 }
 
 /** The general loop of {@link scanMappingBytes}, from `from` with the state the fast loop reached. */
@@ -226,18 +229,12 @@ function scanGeneral(
           } else if (column > lastColumn) {
             lastColumn = column;
           }
-          if (fields !== 1 && marks !== null) {
-            const lines = marks[source];
-            if (lines != null && originalLine < lines.length) lines[originalLine] = 1;
-            else if (grow !== null) grow(source, originalLine);
-          }
+          if (fields !== 1 && marks !== null) mark(marks, grow, source, originalLine);
         } else {
           segmentProblem(diagnostics, pointer, segmentStart - start, fields, column, source, sourcesLength, originalLine, originalColumn, name, namesLength);
           // Only the name is bad: the original position still stands (ECMA-426 keeps it, with a null name).
           if (fields === 5 && column >= 0 && source >= 0 && source < sourcesLength && originalLine >= 0 && originalColumn >= 0 && marks !== null) {
-            const lines = marks[source];
-            if (lines != null && originalLine < lines.length) lines[originalLine] = 1;
-            else if (grow !== null) grow(source, originalLine);
+            mark(marks, grow, source, originalLine);
           }
           if (column >= 0 && fields !== 0 && line >= lastLine) {
             if (line > lastLine) lastColumn = column;
