@@ -21,7 +21,7 @@ export interface ReadOptions {
   lineMarks?: (content: string | null, index: number, source: string | null) => Uint8Array | null;
   /**
    * Keep each `sourcesContent` string on the returned map (default). With `false`, contents are only seen by
-   * `lineMarks` and the map keeps nulls and empty `mappings`: a map given as bytes is then read piece by piece,
+   * `lineMarks` and the map keeps nulls, empty `mappings` and no `names` (sections still count them): a map given as bytes is then read piece by piece,
    * never holding its whole text or all its contents at once. For measuring; lookups need the default.
    */
   retainContent?: boolean;
@@ -274,6 +274,8 @@ class Builder {
   readonly resolvedSources: (string | null)[] = [];
   readonly sourcesContent: (string | null)[] = [];
   readonly names: string[] = [];
+  /** Names seen over all sections; `names` holds them only when contents are retained (measuring needs the count). */
+  private nameTotal = 0;
   readonly ignoreList: number[] = [];
   readonly sections: MapSection[] = [];
   /** Something had a `sources`, `sourcesContent` or `sections` list to measure. */
@@ -372,8 +374,10 @@ class Builder {
     const base = this.sources.length;
     const count = sourceList.length;
     const marks: (Uint8Array | null)[] = new Array<Uint8Array | null>(count).fill(null);
+    // Past maxSources the caller refuses the map: its contents need not be read at all.
+    const marking = this.lineMarks !== undefined && base + count <= this.maxSources;
     // The other thread scans `mappings` while this one reads the contents; counts are those the scan below would use.
-    const assisted = pieces !== null && pieces.split.mappingsStart >= 0 && this.lineMarks && base + count <= this.maxSources ? this.assisted : null;
+    const assisted = pieces !== null && pieces.split.mappingsStart >= 0 && marking ? this.assisted : null;
     let share: ContentShare | null = null;
     let take: Uint8Array | null = null;
     if (assisted !== null) {
@@ -403,10 +407,12 @@ class Builder {
         source = null;
       }
       let content: unknown;
+      let taken = false;
       if (i >= contentCount) content = null;
       else if (pieces === null || contentList.length > 0) content = contentList[i];
       else if (share !== null && take![i] === 1 && !share.claim(i)) {
         elsewhere.push(i);
+        taken = true;
         content = null;
       } else content = this.pieceContent(pieces, i);
       if (content !== null && typeof content !== 'string') {
@@ -421,8 +427,7 @@ class Builder {
       this.sources.push(source as string | null);
       this.resolvedSources.push(joinSourceRoot(sourceRoot, source as string | null));
       this.sourcesContent.push(this.retain ? (content as string | null) : null);
-      if (elsewhere[elsewhere.length - 1] === i) continue;
-      marks[i] = this.lineMarks && base + count <= this.maxSources ? this.lineMarks(content as string | null, base + i, source as string | null) : null;
+      if (marking && !taken) marks[i] = this.lineMarks!(content as string | null, base + i, source as string | null);
     }
     for (const i of elsewhere) {
       const source = this.sources[base + i] as string;
@@ -445,7 +450,7 @@ class Builder {
       );
     }
 
-    const nameBase = this.names.length;
+    const nameBase = this.nameTotal;
     if (Object.hasOwn(json, 'names') && json.names !== undefined) {
       const names = json.names;
       if (!Array.isArray(names)) {
@@ -453,15 +458,13 @@ class Builder {
       } else {
         for (let i = 0; i < names.length; i++) {
           const name = names[i];
-          if (typeof name === 'string') this.names.push(name);
-          else {
-            d.add('NAMES_ENTRY_TYPE', 'error', `"names[${i}]" is ${describe(name)}, not a string.`, `${pointer}/names/${i}`);
-            this.names.push('');
-          }
+          if (typeof name !== 'string') d.add('NAMES_ENTRY_TYPE', 'error', `"names[${i}]" is ${describe(name)}, not a string.`, `${pointer}/names/${i}`);
+          if (this.retain) this.names.push(typeof name === 'string' ? name : '');
         }
+        this.nameTotal += names.length;
       }
     }
-    const nameCount = this.names.length - nameBase;
+    const nameCount = this.nameTotal - nameBase;
 
     this.readIgnoreList(json, pointer, base, count);
 
