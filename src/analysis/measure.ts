@@ -55,9 +55,15 @@ export function measureMap(input: SourceMapInput | MapFile, path: string, kind: 
   const contents: (string | null)[] = [];
   const { visit, keep } = visitor;
   const offload = keep !== 'all' && visitor.thirdPartyOnlyMeasured === true;
-  const file = isMapFile(input) ? input : null;
-  const assisted = file !== null ? (visitor.assistant?.open(file) ?? null) : null;
+  const mapFile = isMapFile(input) ? input : null;
+  const assisted = mapFile !== null ? (visitor.assistant?.open(mapFile) ?? null) : null;
   let fileHash: string | null = null;
+  /** Keeps a source's figures and gives the mark array its mapped lines go into. */
+  const record = (file: SourceEntry, content: string | null): Uint8Array | null => {
+    files[file.index] = file;
+    contents[file.index] = content;
+    return (marks[file.index] = file.lines > 0 ? new Uint8Array(file.lines) : null);
+  };
   const options: ReadOptions = {
     retainContent: false,
     maxSources,
@@ -65,33 +71,22 @@ export function measureMap(input: SourceMapInput | MapFile, path: string, kind: 
     ...(visitor.reclaim ? { reclaim: visitor.reclaim } : {}),
     lineMarks(content, index, source) {
       const file = measureSource(index, source, content);
-      files[index] = file;
-      contents[index] = null;
-      if (content !== null) {
-        visit?.(file, content);
-        if (keep === 'all' || (keep === 'first-party' && !file.thirdParty)) contents[index] = content;
-      }
-      return (marks[index] = file.lines > 0 ? new Uint8Array(file.lines) : null);
+      if (content !== null) visit?.(file, content);
+      const kept = content !== null && (keep === 'all' || (keep === 'first-party' && !file.thirdParty));
+      return record(file, kept ? content : null);
     },
-    ...(offload ? { offload: isThirdPartySource, measured: (figures: ContentFigures, index: number, source: string) => {
-      const file = measureSource(index, source, null);
-      file.hasContent = true;
-      file.lines = figures.lines;
-      file.bytes = figures.bytes;
-      file.sha256 = figures.sha256;
-      files[index] = file;
-      contents[index] = null;
-      return (marks[index] = file.lines > 0 ? new Uint8Array(file.lines) : null);
-    } } : {}),
+    ...(offload
+      ? { offload: isThirdPartySource, measured: (figures: ContentFigures, index: number, source: string) => record(measuredSource(index, source, figures), null) }
+      : {}),
   };
   let reading: MapReading;
   try {
     reading =
-      file !== null
-        ? readMapFile(file, options, assisted !== null ? undefined : (bytes) => (fileHash = sha256Hex(bytes)))
+      mapFile !== null
+        ? readMapFile(mapFile, options, assisted !== null ? undefined : (bytes) => (fileHash = sha256Hex(bytes)))
         : readSourceMap(input as SourceMapInput, options);
   } finally {
-    file?.close?.();
+    mapFile?.close?.();
   }
   const map = reading.map;
   if (map === null) return { entry: null, valid: false, diagnostics: reading.diagnostics, contents: [] };
@@ -113,8 +108,8 @@ export function measureMap(input: SourceMapInput | MapFile, path: string, kind: 
   }
 
   // An already parsed map is measured as its JSON text, serialised once for both size and hash.
-  const document = file !== null ? null : typeof input === 'string' || input instanceof Uint8Array ? input : JSON.stringify(input);
-  const bytes = document === null ? file!.size : typeof document === 'string' ? utf8Length(document) : document.length;
+  const document = mapFile !== null ? null : typeof input === 'string' || input instanceof Uint8Array ? input : JSON.stringify(input);
+  const bytes = document === null ? mapFile!.size : typeof document === 'string' ? utf8Length(document) : document.length;
   const entry: MapEntry = {
     path,
     kind,
@@ -126,7 +121,7 @@ export function measureMap(input: SourceMapInput | MapFile, path: string, kind: 
     diagnostics: reading.diagnostics,
     file: map.file,
     bytes,
-    sha256: document !== null ? sha256Hex(document) : (assisted?.sha256() ?? fileHash ?? rehash(file!)),
+    sha256: document !== null ? sha256Hex(document) : (assisted?.sha256() ?? fileHash ?? rehash(mapFile!)),
     sources: sumSources(files),
     content: sumContent(files),
     files,
@@ -146,6 +141,16 @@ function rehash(file: MapFile): string {
 /** A map file read on demand rather than bytes: what a file source looks like (parsed JSON never has functions). */
 function isMapFile(input: SourceMapInput | MapFile): input is MapFile {
   return typeof input === 'object' && input !== null && !(input instanceof Uint8Array) && typeof (input as MapFile).read === 'function';
+}
+
+/** A third-party source measured by another thread: its figures, without the content. */
+function measuredSource(index: number, source: string, figures: ContentFigures): SourceEntry {
+  const file = measureSource(index, source, null);
+  file.hasContent = true;
+  file.lines = figures.lines;
+  file.bytes = figures.bytes;
+  file.sha256 = figures.sha256;
+  return file;
 }
 
 /** The report's rule for third-party code: anything under a `node_modules/` folder. */
