@@ -102,6 +102,17 @@ export function directoryVfs(root: string, only: string | null): NodeVfs {
 /** Files at least this big are read on demand (see `Vfs.mapFile`) so their bytes are not held while measured. */
 const MAP_FILE_MIN_BYTES = 4 * 1024 * 1024;
 
+/** Reads `n` bytes at `offset` of an open file into the start of `into`, fewer only at the end of the file. */
+export function readFully(fd: number, into: Uint8Array, offset: number, n: number): number {
+  let got = 0;
+  while (got < n) {
+    const step = readSync(fd, into, got, n - got, offset + got);
+    if (step === 0) break;
+    got += step;
+  }
+  return got;
+}
+
 /** Reads of map pieces are served from a window of at least this many bytes (one system call, not one per piece). */
 const WINDOW_BYTES = 1024 * 1024;
 
@@ -119,13 +130,7 @@ function mapFile(full: string): MapFile {
   let fd = -1;
   const fill = (into: Buffer, offset: number, n: number): number => {
     if (fd < 0) fd = openSync(full, 'r');
-    let got = 0;
-    while (got < n) {
-      const step = readSync(fd, into, got, n - got, offset + got);
-      if (step === 0) break;
-      got += step;
-    }
-    return got;
+    return readFully(fd, into, offset, n);
   };
   return {
     size,

@@ -4,7 +4,8 @@
  * shared counter, because the main thread waits for it synchronously (the scan core is synchronous).
  */
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
+import { readFully } from '../input/node-vfs';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { scanMappingsAhead } from '../map/mappings';
 import { decodePiece, LARGE_STRING } from '../map/parse';
@@ -27,12 +28,7 @@ function reply(message: AssistReply, transfer: ArrayBuffer[] = []): void {
 function readAt(fd: number, offset: number, length: number, into: { buffer: Uint8Array }): Uint8Array {
   if (into.buffer.length < length) into.buffer = new Uint8Array(Math.max(length, 2 * into.buffer.length));
   const view = into.buffer.subarray(0, length);
-  let got = 0;
-  while (got < length) {
-    const n = readSync(fd, view, got, length - got, offset + got);
-    if (n === 0) throw new Error('the map file shrank while it was read');
-    got += n;
-  }
+  if (readFully(fd, view, offset, length) < length) throw new Error('the map file shrank while it was read');
   return view;
 }
 
