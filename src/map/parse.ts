@@ -329,6 +329,22 @@ class Builder {
     }
   }
 
+  /**
+   * After a pass over the raw `mappings` bytes stopped early. A control character there makes the whole text
+   * invalid JSON, which only the whole-text read reports; invalid UTF-8 gets the map's warning, as there.
+   */
+  private checkMappingBytes(pieces: Pieces): void {
+    const { mappingsStart, mappingsEnd } = pieces.split;
+    const bytes = pieces.read(mappingsStart, mappingsEnd);
+    let ascii = true;
+    for (let k = 0; k < bytes.length; k++) {
+      const c = bytes[k]!;
+      if (c < 0x20) throw new WholeTextNeeded();
+      if (c >= 0x80) ascii = false;
+    }
+    if (!ascii && !isStrictUtf8(bytes)) this.invalidUtf8 = true;
+  }
+
   /** Decodes one regular map placed at `line:column`; returns its `sourceRoot`. */
   regular(json: Record<string, unknown>, pointer: string, line: number, column: number, topLevel: boolean): string | null {
     const d = this.diagnostics;
@@ -485,6 +501,8 @@ class Builder {
     } else {
       summary = scanMappings(mappings, count, nameCount, d, `${pointer}/mappings`, marked);
     }
+    // The split checked only for escapes: what else stops a pass over raw bytes is looked at now (it is rare).
+    if (summary.stopped && pieces !== null && pieces.split.mappingsStart >= 0) this.checkMappingBytes(pieces);
     this.sections.push({ line, column, sourceOffset: base, sourceCount: count, nameOffset: nameBase, nameCount, mappings: this.retain ? mappings : '' });
     if (summary.lastLine >= 0) {
       const lastLine = line + summary.lastLine;

@@ -30,7 +30,8 @@ export interface MapSplit {
 
 /**
  * Splits `bytes[textStart..]` when it is a JSON object whose top-level `sourcesContent` is an array of strings and
- * nulls and whose `mappings` is a string of plain ASCII without escapes; otherwise null (parse the whole text).
+ * nulls and whose `mappings` is a string without escapes; otherwise null (parse the whole text). Control characters
+ * and non-ASCII bytes in `mappings` are left to the reader of the mappings bytes (see `checkMappingBytes`).
  */
 export function splitMap(bytes: Uint8Array, textStart: number): MapSplit | null {
   const end = bytes.length;
@@ -66,11 +67,10 @@ export function splitMap(bytes: Uint8Array, textStart: number): MapSplit | null 
       if (mappingsStart >= 0 || bytes[i] !== QUOTE) return null;
       const close = stringEnd(bytes, i + 1, end);
       if (close < 0) return null;
-      // Escapes or non-ASCII in `mappings` are rare and wrong; the whole-text path reads them exactly.
-      for (let k = i + 1; k < close; k++) {
-        const c = bytes[k]!;
-        if (c === BACKSLASH || c < 0x20 || c > 0x7e) return null;
-      }
+      // Escapes in `mappings` are rare and wrong; the whole-text path reads them exactly. (indexOf is native: a byte
+      // loop here cost 14 ms of 11 MB.) Control characters and non-ASCII stop the mappings pass, which checks then.
+      const escape = bytes.indexOf(BACKSLASH, i + 1);
+      if (escape >= 0 && escape < close) return null;
       mappingsStart = i + 1;
       mappingsEnd = close;
       i = close + 1;

@@ -354,6 +354,21 @@ const rows: Row[] = [
     files: [['a.js', true, 2, 1], ['b.js', true, 1, 0]],
     offsets: [5],
   },
+  {
+    name: 'invalid UTF-8 in mappings, after the byte the pass stops at',
+    bytes: cat(utf8(rawMappings('"AAAA;!').slice(0, -1)), bytesOf(0xff), utf8('"}')),
+    codes: ['INVALID_UTF8', 'MAPPINGS_BAD_CHARACTER'],
+    files: [['a.js', true, 2, 1], ['b.js', true, 1, 0]],
+    offsets: [5],
+  },
+  {
+    name: 'invalid UTF-8 in mappings, where the pass stops',
+    bytes: cat(utf8(rawMappings('"AAAA;').slice(0, -1)), bytesOf(0xc3, 0x41), utf8('"}')),
+    codes: ['INVALID_UTF8', 'MAPPINGS_BAD_CHARACTER'],
+    files: [['a.js', true, 2, 1], ['b.js', true, 1, 0]],
+    offsets: [5],
+  },
+  { name: 'raw control character after a bad character in mappings', bytes: utf8(rawMappings('"AAAA;!\u0001"')), codes: NOT_JSON, files: null },
   { name: 'raw control character in mappings', bytes: utf8(rawMappings('"AAAA\u0001"')), codes: NOT_JSON, files: null, message: notJson(rawMappings('"AAAA\u0001"')) },
   { name: 'raw tab in mappings', bytes: utf8(rawMappings('"AAAA;\tAACA"')), codes: NOT_JSON, files: null, message: notJson(rawMappings('"AAAA;\tAACA"')) },
   { name: 'raw line feed in mappings', bytes: utf8(rawMappings('"AAAA;\nAACA"')), codes: NOT_JSON, files: null, message: notJson(rawMappings('"AAAA;\nAACA"')) },
@@ -510,7 +525,7 @@ describe('hand-built edge cases: bytes (piecewise) and text (whole) agree', () =
   });
 
   it('counts the rows', () => {
-    expect(rows.length).toBe(89);
+    expect(rows.length).toBe(92);
   });
 
   it('a BOM and a )]}\' line count in the document size and hash', () => {
