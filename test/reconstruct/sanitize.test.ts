@@ -1,7 +1,7 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { collisionKey, OUTSIDE, sanitizeSourcePath, UNNAMED, type PathNote } from '../../src/reconstruct/sanitize';
+import { collisionKey, OUTSIDE, sanitizeFully, sanitizeSourcePath, UNNAMED, type PathNote } from '../../src/reconstruct/sanitize';
 
 /** Fallback name for null or empty entries, as the extractor builds it: `<map path>/source-<index>`. */
 const FALLBACK = 'cli.js.map/source-3';
@@ -347,5 +347,34 @@ describe('sanitizeSourcePath: properties (seed 42)', () => {
       }),
       OPTIONS,
     );
+  });
+});
+
+describe('sanitizeSourcePath: the shortcut for plain paths gives what the full rules give', () => {
+  const PLAIN_TOKENS = ['..', '.', '/', '//', ' ', 'a', 'src', 'x.ts', 'node_modules', '@scope', 'pkg@1.2.3', 'con', 'CON.txt', 'nul', 'lpt1', 'Aux.js', 'com', 'x.', 'y ', '(a)', '[b]', '{c}', '$', '!', '#', '&', "'", ',', ';', '=', '~', '+', '-', '_', 'x'.repeat(199), 'y'.repeat(201)];
+  const plain = fc.array(fc.constantFrom(...PLAIN_TOKENS), { maxLength: 12 }).map((parts) => parts.join(''));
+  const hostileBase = fc.oneof(safeBase, plain, hostile);
+
+  it('on paths made of plain tokens, against plain, safe and hostile bases (seed 42)', () => {
+    fc.assert(
+      fc.property(plain, hostileBase, (input, base) => {
+        expect(sanitizeSourcePath(input, FALLBACK, base)).toStrictEqual(sanitizeFully(input, FALLBACK, base));
+      }),
+      OPTIONS,
+    );
+  });
+
+  it.each([
+    ['a/b/./c.ts', ''],
+    ['../src/x.ts', 'package/dist'],
+    ['../../../x.ts', 'package/dist'],
+    ['src/con/x.ts', ''],
+    ['src/x./y', ''],
+    ['/abs/x.ts', ''],
+    ['.', ''],
+    ['   ', ''],
+    [`${'z'.repeat(201)}/x`, ''],
+  ])('%j under %j', (input, base) => {
+    expect(sanitizeSourcePath(input, FALLBACK, base)).toStrictEqual(sanitizeFully(input, FALLBACK, base));
   });
 });
