@@ -2,7 +2,7 @@ import { readMapFile, readSourceMap, type MapFile, type MapReading, type ReadOpt
 import type { ContentFigures, MapAssistant } from '../map/assist';
 import type { Diagnostic } from '../map/diagnostics';
 import type { ContentCounts, MapEntry, MapKind, SourceCounts, SourceEntry } from '../types';
-import { sha256Hex } from '../util/sha256';
+import { createSha256, sha256Hex } from '../util/sha256';
 import { countLines, utf8Length } from '../util/text';
 import { countCommentLines } from './comments';
 import { isAbsoluteSourcePath, isHomeDirectoryPath } from './paths';
@@ -81,10 +81,13 @@ export function measureMap(input: SourceMapInput | MapFile, path: string, kind: 
   };
   let reading: MapReading;
   try {
-    reading =
-      mapFile !== null
-        ? readMapFile(mapFile, options, assisted !== null ? undefined : (bytes) => (fileHash = sha256Hex(bytes)))
-        : readSourceMap(input as SourceMapInput, options);
+    if (mapFile !== null) {
+      const hash = assisted !== null ? null : createSha256();
+      reading = readMapFile(mapFile, options, hash !== null ? (chunk) => hash.update(chunk) : undefined);
+      if (hash !== null) fileHash = hash.digest();
+    } else {
+      reading = readSourceMap(input as SourceMapInput, options);
+    }
   } finally {
     mapFile?.close?.();
   }

@@ -117,10 +117,9 @@ export function readFully(fd: number, into: Uint8Array, offset: number, n: numbe
 const WINDOW_BYTES = 1024 * 1024;
 
 /**
- * A map file read with positioned reads, opened on the first read and closed by `close()`. Pieces, read in file order,
- * come out of one reused window (valid until the next read; callers decode each piece before the next); the
- * whole-file read, which the caller keeps while it splits the map, gets its own Buffer (whose indexOf the splitter
- * leans on).
+ * A map file read with positioned reads, opened on the first read and closed by `close()`. The splitter's windows and
+ * the pieces come out of one reused Buffer (valid until the next read; its indexOf is the native one the splitter
+ * leans on); a whole-file read, only for maps the splitter declines, gets its own.
  */
 function mapFile(full: string): MapFile {
   const size = statSync(full).size;

@@ -3,7 +3,7 @@ import { utf8Decoder } from '../util/text';
 import { DiagnosticCollector, type Diagnostic, type ValidationResult } from './diagnostics';
 import { scanMappingBytes, scanMappings } from './mappings';
 import { ParsedMap, type MapSection } from './parsed-map';
-import { splitMap, type MapSplit } from './split';
+import { splitMapWindows, type MapSplit } from './split';
 import type { AssistedMap, ContentFigures, ContentShare } from './assist';
 
 /** A source map as text, UTF-8 bytes, or an already parsed JSON value. */
@@ -41,8 +41,8 @@ export interface ReadOptions {
 }
 
 /**
- * A map file read on demand: once whole, to find its pieces, then piece by piece, so its bytes are not kept while
- * its contents are read. What `read` returns may be reused by the next call.
+ * A map file read on demand: scanned by windows to find its pieces, then read piece by piece, so its bytes are never
+ * all held while its contents are read. What `read` returns may be reused by the next call.
  */
 export interface MapFile {
   /** Bytes in the file. */
@@ -53,6 +53,8 @@ export interface MapFile {
   readonly path?: string;
   /** Releases what reading holds (a descriptor, a buffer); reading may start again after. */
   close?(): void;
+  /** Bytes per read when the file is scanned (default 1 MiB); tests use tiny ones to cut every token somewhere. */
+  readonly window?: number;
 }
 
 /** Where a map's big values lie, and how to read them (see `ReadOptions.retainContent`). */
@@ -60,8 +62,6 @@ interface Pieces {
   split: MapSplit;
   /** Bytes `from..to` of the map. */
   read(from: number, to: number): Uint8Array;
-  /** Bytes of strings left dead by finding the pieces, reported (see `ReadOptions.reclaim`) before the first content is read. */
-  dead?: number;
 }
 
 /** Strings longer than this are allocated where only a full collection frees them (V8's large-object space). */
@@ -134,7 +134,7 @@ function errorText(error: unknown): string {
 export function readSourceMap(input: SourceMapInput, options: ReadOptions = {}): MapReading {
   if (options.retainContent === false && input instanceof Uint8Array) {
     try {
-      const prepared = preparePieces(input, (from, to) => input.subarray(from, to));
+      const prepared = preparePieces(input.length, (from, to) => input.subarray(from, to), input.length);
       if (prepared !== null) return readWhole(prepared.json, options, prepared.pieces, prepared.invalid);
     } catch (error) {
       if (!(error instanceof WholeTextNeeded)) throw error;
@@ -144,17 +144,16 @@ export function readSourceMap(input: SourceMapInput, options: ReadOptions = {}):
 }
 
 /**
- * @internal {@link readSourceMap} of a map file with `retainContent: false`: read whole once to find its pieces
- * (`whole` sees those bytes, e.g. to hash them), then piece by piece from the file.
+ * @internal {@link readSourceMap} of a map file with `retainContent: false`: scanned once by windows to find its
+ * pieces (`whole` sees every byte, in order, e.g. to hash them), then read piece by piece. The whole file is held
+ * only when its shape needs the whole-text read.
  */
-export function readMapFile(file: MapFile, options: ReadOptions, whole?: (bytes: Uint8Array) => void): MapReading {
+export function readMapFile(file: MapFile, options: ReadOptions, whole?: (chunk: Uint8Array) => void): MapReading {
   const read = (from: number, to: number): Uint8Array => file.read(from, to - from);
+  const window = file.window ?? SCAN_WINDOW;
+  if (whole !== undefined) for (let at = 0; at < file.size; at += window) whole(file.read(at, Math.min(window, file.size - at)));
   try {
-    const prepared = prepareFile(file, whole, read);
-    // The whole-file bytes are dead now; with the skeleton's text, about twice the file. They are reported when the
-    // first content is read, once the other thread has its work: collecting them takes about 20 ms of a 44 MB map.
-    if (prepared === null) options.reclaim?.(2 * file.size);
-    else prepared.pieces.dead = 2 * file.size;
+    const prepared = preparePieces(file.size, read, window);
     if (prepared !== null) return readWhole(prepared.json, { ...options, retainContent: false }, prepared.pieces, prepared.invalid);
   } catch (error) {
     if (!(error instanceof WholeTextNeeded)) throw error;
@@ -162,12 +161,8 @@ export function readMapFile(file: MapFile, options: ReadOptions, whole?: (bytes:
   return readWhole(file.read(0, file.size), { ...options, retainContent: false }, null);
 }
 
-/** Reads the whole file in a frame of its own, so its bytes are garbage once the pieces are known. */
-function prepareFile(file: MapFile, whole: ((bytes: Uint8Array) => void) | undefined, read: Pieces['read']): Prepared | null {
-  const bytes = file.read(0, file.size);
-  whole?.(bytes);
-  return preparePieces(bytes, read);
-}
+/** Bytes a map file is scanned by when it does not say (see `MapFile.window`). */
+const SCAN_WINDOW = 1024 * 1024;
 
 interface Prepared {
   json: Record<string, unknown>;
@@ -175,11 +170,11 @@ interface Prepared {
   invalid: boolean;
 }
 
-/** Splits a map's bytes and parses the rest; null when its shape needs the whole-text read. */
-function preparePieces(bytes: Uint8Array, read: Pieces['read']): Prepared | null {
-  const start = textStart(bytes);
-  const split = splitMap(bytes, start);
+/** Splits a map of `size` bytes (scanned `window` bytes at a time) and parses the rest; null when its shape needs the whole-text read. */
+function preparePieces(size: number, read: Pieces['read'], window: number): Prepared | null {
+  const split = splitMapWindows((offset, length) => read(offset, offset + length), size, window);
   if (split === null) return null;
+  const start = split.textStart;
   // The text without the two big values, which become `[]` and `""`.
   const cuts: [number, number, string][] = [];
   if (split.contentStart >= 0) cuts.push([split.contentStart, split.contentEnd, '[]']);
@@ -189,14 +184,14 @@ function preparePieces(bytes: Uint8Array, read: Pieces['read']): Prepared | null
   let at = start;
   let invalid = false;
   for (const [from, to, replacement] of cuts) {
-    const piece = decodePiece(bytes, at, from);
+    const piece = decodePiece(read(at, from), 0, from - at);
     invalid ||= piece.invalid;
     text += piece.text + replacement;
     at = to;
   }
   // The BOM and anti-XSSI line are not parsed, but invalid UTF-8 there still counts.
-  if (start > 0 && decodePiece(bytes, 0, start).invalid) invalid = true;
-  const tail = decodePiece(bytes, at, bytes.length);
+  if (start > 0 && decodePiece(read(0, start), 0, start).invalid) invalid = true;
+  const tail = decodePiece(read(at, size), 0, size - at);
   invalid ||= tail.invalid;
   text += tail.text;
   let json: unknown;
@@ -207,16 +202,6 @@ function preparePieces(bytes: Uint8Array, read: Pieces['read']): Prepared | null
   }
   if (!isObject(json) || Object.hasOwn(json, 'sections')) return null;
   return { json, pieces: { split, read }, invalid };
-}
-
-/** Where the JSON text of a map's bytes starts: after a UTF-8 BOM and an anti-XSSI `)]}'` line. */
-function textStart(bytes: Uint8Array): number {
-  let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-  if (bytes[i] === 0x29 && bytes[i + 1] === 0x5d && bytes[i + 2] === 0x7d && bytes[i + 3] === 0x27) {
-    while (i < bytes.length && bytes[i] !== 0x0a && bytes[i] !== 0x0d) i++;
-    i++;
-  }
-  return i;
 }
 
 /** @internal Decodes `bytes[from..to)`, saying whether it held invalid UTF-8 (pieces end at ASCII, so no sequence is cut). */
@@ -313,7 +298,6 @@ class Builder {
     this.offload = options.offload;
     this.measured = options.measured;
     this.reclaim = options.reclaim;
-    this.dead = pieces?.dead ?? 0;
   }
 
   /** Entry `i` of a piecewise read's `sourcesContent`. */

@@ -11,6 +11,34 @@ export function sha256Hex(data: string | Uint8Array): string {
   return toHex(sha256(typeof data === 'string' ? utf8Encoder.encode(data) : data));
 }
 
+/** SHA-256 fed in pieces: `update` with each chunk in order (chunks may be reused after the call), then `digest`. */
+export interface Sha256Stream {
+  update(chunk: Uint8Array): void;
+  /** Lowercase hex of everything given. */
+  digest(): string;
+}
+
+/** A {@link Sha256Stream}: native on Node; elsewhere the chunks are copied and hashed at the end. */
+export function createSha256(): Sha256Stream {
+  if (nativeCrypto !== undefined) {
+    const hash = nativeCrypto.createHash('sha256');
+    return { update: (chunk) => void hash.update(chunk), digest: () => hash.digest('hex') };
+  }
+  const chunks: Uint8Array[] = [];
+  return {
+    update: (chunk) => void chunks.push(chunk.slice()),
+    digest: () => {
+      const all = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+      let at = 0;
+      for (const c of chunks) {
+        all.set(c, at);
+        at += c.length;
+      }
+      return toHex(sha256(all));
+    },
+  };
+}
+
 interface NativeHash {
   update(data: string | Uint8Array): NativeHash;
   digest(encoding: 'hex'): string;

@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { measureMap, type KeepContent, type Measurement } from '../../src/analysis/measure';
-import { readSourceMap } from '../../src/map/parse';
+import { readSourceMap, type MapFile } from '../../src/map/parse';
+import { splitMap, splitMapWindows } from '../../src/map/split';
 import type { SourceEntry } from '../../src/types';
 import { cat } from '../helpers/bytes';
 import { mulberry32 as prng } from '../helpers/prng';
@@ -42,7 +43,23 @@ interface Run {
   visits: Visit[];
 }
 
-function run(input: Uint8Array | string, maxSources = Infinity, keep: KeepContent = 'all'): Run {
+/** A map file over `bytes`, read `window` bytes at a time into one buffer that each read overwrites. */
+function fileOf(bytes: Uint8Array, window: number): MapFile {
+  let buffer = new Uint8Array(16);
+  return {
+    size: bytes.length,
+    window,
+    read(offset, length) {
+      const n = Math.max(0, Math.min(length, bytes.length - offset));
+      if (buffer.length < n) buffer = new Uint8Array(2 * n);
+      buffer.fill(0xee);
+      buffer.set(bytes.subarray(offset, offset + n));
+      return buffer.subarray(0, n);
+    },
+  };
+}
+
+function run(input: Uint8Array | string | MapFile, maxSources = Infinity, keep: KeepContent = 'all'): Run {
   const visits: Visit[] = [];
   const measurement = measureMap(input, 'app.js.map', 'external', maxSources, {
     visit: (file, content) => visits.push({ file: { ...file }, content }),
@@ -65,6 +82,16 @@ function withoutEncoding(m: Measurement): unknown {
  */
 function agree(bytes: Uint8Array, maxSources = Infinity, keep?: KeepContent): Run {
   const piecewise = run(bytes, maxSources, keep);
+  // Read as a file by windows of a few bytes, every token is cut somewhere: the same split (a wrong one would only
+  // send the read to the whole text, so it is compared itself), the same measurement, hash included.
+  const split = splitMap(bytes);
+  for (const window of [1, 3, 7, 64]) {
+    const file = fileOf(bytes, window);
+    expect(splitMapWindows((offset, length) => file.read(offset, length), bytes.length, window)).toStrictEqual(split);
+    const windowed = run(fileOf(bytes, window), maxSources, keep);
+    expect(windowed.measurement).toStrictEqual(piecewise.measurement);
+    expect(windowed.visits).toStrictEqual(piecewise.visits);
+  }
   const whole = run(lenient.decode(bytes), maxSources, keep);
   const reference = readSourceMap(bytes);
   const m = piecewise.measurement;
@@ -169,6 +196,8 @@ const rows: Row[] = [
   { name: 'BOM', bytes: cat(BOM, base()), codes: [], files: BASE_FILES },
   { name: ")]}' line", bytes: cat(utf8(")]}'\n"), base()), codes: [], files: BASE_FILES },
   { name: ")]}' line ended by CRLF", bytes: cat(utf8(")]}'\r\n"), base()), codes: [], files: BASE_FILES },
+  { name: ")]}' line ended by CR", bytes: cat(utf8(")]}'\r"), base()), codes: [], files: BASE_FILES },
+  { name: ")]}' line ended by CR, a LF further on", bytes: cat(utf8(")]}'x\ry\n"), base()), codes: NOT_JSON, files: null, message: notJson("y\n" + JSON.stringify(BASE)) },
   { name: ")]}' line with text after the marker", bytes: cat(utf8(")]}'garbage{\n"), base()), codes: [], files: BASE_FILES },
   { name: "BOM then )]}' line", bytes: cat(BOM, utf8(")]}'\n"), base()), codes: [], files: BASE_FILES },
   {
@@ -525,7 +554,7 @@ describe('hand-built edge cases: bytes (piecewise) and text (whole) agree', () =
   });
 
   it('counts the rows', () => {
-    expect(rows.length).toBe(92);
+    expect(rows.length).toBe(94);
   });
 
   it('a BOM and a )]}\' line count in the document size and hash', () => {
