@@ -48,9 +48,10 @@ export function splitMapWindows(read: (offset: number, length: number) => Uint8A
 
 /** Bytes `0..length` of a document seen through a window that moves as they are read; -1 past either end. */
 class Bytes {
-  private buf: Uint8Array = EMPTY_BYTES;
+  /** The window (read it only through the methods, or as {@link stringEnd} does). */
+  buf: Uint8Array = EMPTY_BYTES;
   /** Where `buf[0]` lies in the document. */
-  private base = 0;
+  base = 0;
 
   constructor(
     private readonly read: (offset: number, length: number) => Uint8Array,
@@ -70,6 +71,16 @@ class Bytes {
 
   /** Where `byte` first occurs in `from..to`; -1 when it does not. */
   indexOf(byte: number, from: number, to = this.length): number {
+    // Most searches end in the window they start in.
+    const k = from - this.base;
+    if (k >= 0 && k < this.buf.length) {
+      const found = this.buf.indexOf(byte, k);
+      if (found >= 0) return this.base + found < to ? this.base + found : -1;
+    }
+    return this.indexOfAcross(byte, from, to);
+  }
+
+  private indexOfAcross(byte: number, from: number, to: number): number {
     for (;;) {
       if (from >= to) return -1;
       let k = from - this.base;
@@ -225,6 +236,9 @@ function stringEnd(bytes: Bytes, i: number, end: number): number {
   for (;;) {
     const q = bytes.indexOf(QUOTE, i, end);
     if (q < 0) return -1;
+    // Most quotes have no backslash before them: seen in the window when it holds that byte.
+    const k = q - 1 - bytes.base;
+    if (q - 1 < floor || (k >= 0 && k < bytes.buf.length && bytes.buf[k] !== BACKSLASH)) return q;
     // Escaped when an odd number of backslashes precede it.
     if (bytes.backslashesBefore(q, floor) % 2 === 0) return q;
     i = q + 1;
