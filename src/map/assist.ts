@@ -13,8 +13,11 @@ export interface MapAssistant {
 
 /** One map's work in progress on another thread. */
 export interface AssistedMap {
-  /** Starts the mappings pass over `bytes[start..end)`, checking indexes against these counts. */
-  startMappings(start: number, end: number, sourcesLength: number, namesLength: number, pointer: string): void;
+  /**
+   * Starts the mappings pass over `bytes[start..end)`, checking indexes against these counts. `lineBounds` caps each
+   * source's line count (from the size of its content entry), so the pass can size its marks up front.
+   */
+  startMappings(start: number, end: number, sourcesLength: number, namesLength: number, pointer: string, lineBounds: Int32Array): void;
   /**
    * Offers the content entries marked in `take` (`entries` as `MapSplit.entries`): the other thread measures them from
    * the last one down while this one reads from the first one up, each taking an entry with {@link ContentShare.claim}.

@@ -1,5 +1,6 @@
 import { utf8Decoder, utf8Encoder } from '../util/text';
 import { DiagnosticCollector, type Diagnostic } from './diagnostics';
+import { MAPPINGS_WASM } from './mappings-wasm';
 
 /** base64 digit value per byte; -1 for bytes outside the alphabet. */
 const DIGITS = /* @__PURE__ */ (() => {
@@ -75,6 +76,11 @@ export function scanMappingBytes(
 ): MappingsSummary {
   // The fast loop takes well-formed segments of values up to 30 bits, straight-line; at the first segment it does not
   // take (a grammar or value problem, a long VLQ) it hands its state to the general loop, which reports precisely.
+  // Where WebAssembly runs, the same fast loop runs there (marks that grow stay here: only this loop can grow them).
+  if (grow === null && mappingsLoop.wasm && end - start >= mappingsLoop.wasmMinBytes) {
+    const summary = scanWithWasm(bytes, start, end, sourcesLength, namesLength, diagnostics, pointer, marks, null);
+    if (summary !== null) return summary;
+  }
   let segments = 0;
   let lastLine = -1;
   let lastColumn = -1;
@@ -174,6 +180,129 @@ export function scanMappingBytes(
     return scanGeneral(bytes, start, segmentStart, end, sourcesLength, namesLength, diagnostics, pointer, marks, grow, segments, lastLine, lastColumn, line, before0, before1, before2, before3, before4);
   }
 }
+
+/**
+ * @internal Below `wasmMinBytes` bytes the TypeScript loop is as quick as setting up the WebAssembly one; `wasm: false`
+ * never uses it; `wasmSlice` is how many bytes one call of it covers (V8 runs a call in the code the function had when
+ * it began, so slices let its optimised code take over). Tests change them to run every case through each path.
+ */
+export const mappingsLoop = { wasm: true, wasmMinBytes: 4096, wasmSlice: 128 * 1024 };
+
+/** Where the WebAssembly loop's state lies in its memory (see mappings.wat). */
+const STATE = 256;
+const TABLE = 512;
+
+let wasmModule: WebAssembly.Module | null | undefined;
+
+/** The compiled module, or null where WebAssembly is missing or refused (a CSP, a sandbox): then the TypeScript loop runs. */
+function compiledWasm(): WebAssembly.Module | null {
+  if (wasmModule !== undefined) return wasmModule;
+  try {
+    const code = atob(MAPPINGS_WASM);
+    const bytes = new Uint8Array(code.length);
+    for (let i = 0; i < code.length; i++) bytes[i] = code.charCodeAt(i);
+    wasmModule = new WebAssembly.Module(bytes);
+  } catch {
+    wasmModule = null;
+  }
+  return wasmModule;
+}
+
+/**
+ * {@link scanMappingBytes} with its fast loop in WebAssembly: the bytes and the mark arrays are copied into a fresh
+ * instance's memory (dropped with it, so nothing is held after), the loop runs there, and the marks are copied back.
+ * Where it hands over, the general loop goes on here from its state. With `bounds` (at most that many lines per
+ * source, as when line counts are not known yet), `marks` are filled from a bit per line instead of copied.
+ * Null when WebAssembly is not available, or memory for the copy is not.
+ */
+function scanWithWasm(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  sourcesLength: number,
+  namesLength: number,
+  diagnostics: DiagnosticCollector,
+  pointer: string,
+  marks: (Uint8Array | null)[] | readonly (Uint8Array | null)[] | null,
+  grow: MarkGrowth | null,
+  bounds?: ArrayLike<number>,
+): MappingsSummary | null {
+  const module = compiledWasm();
+  if (module === null) return null;
+  /** Bytes of mark area per source. */
+  const area = (s: number): number => (bounds !== undefined ? ((bounds[s] ?? 0) + 7) >>> 3 : (marks?.[s]?.length ?? 0));
+  let marked = 0;
+  if (marks !== null) for (let s = 0; s < sourcesLength; s++) marked += area(s);
+  const input = TABLE + 8 * sourcesLength + marked;
+  const needed = input + (end - start);
+  let instance: WebAssembly.Instance;
+  let memory: WebAssembly.Memory;
+  try {
+    instance = new WebAssembly.Instance(module, {});
+    memory = instance.exports.memory as WebAssembly.Memory;
+    const pages = Math.ceil(needed / 65536) - memory.buffer.byteLength / 65536;
+    if (pages > 0) memory.grow(pages);
+  } catch {
+    // Out of memory for a copy: the TypeScript loop needs none.
+    return null;
+  }
+  const heap = new Uint8Array(memory.buffer);
+  heap.set(DIGITS_BYTES, 0);
+  const table = new Int32Array(memory.buffer, TABLE, 2 * sourcesLength);
+  let at = TABLE + 8 * sourcesLength;
+  if (marks !== null) {
+    for (let s = 0; s < sourcesLength; s++) {
+      const size = area(s);
+      if (size === 0) continue;
+      table[2 * s] = at;
+      table[2 * s + 1] = bounds !== undefined ? bounds[s]! : size;
+      if (bounds === undefined) heap.set(marks[s]!, at);
+      at += size;
+    }
+  }
+  heap.set(bytes.subarray(start, end), input);
+  const state = new Int32Array(memory.buffer, STATE, 16);
+  state.fill(0);
+  state[7] = -1; // last line
+  state[8] = -1; // last column
+  state[9] = input;
+  const scan = instance.exports.scan as (end: number, limit: number, sources: number, names: number, table: number, bits: number) => number;
+  const last = input + (end - start);
+  const bits = bounds !== undefined ? 1 : 0;
+  let status: number;
+  // By slices, so that V8's optimised code, compiled while the first slices run, takes the rest.
+  do status = scan(last, Math.min(last, state[9]! + mappingsLoop.wasmSlice), sourcesLength, namesLength, TABLE, bits);
+  while (status === 2);
+  if (marks !== null) {
+    for (let s = 0; s < sourcesLength; s++) {
+      if (table[2 * s + 1] === 0) continue;
+      const from = table[2 * s]!;
+      if (bounds === undefined) marks[s]!.set(heap.subarray(from, from + marks[s]!.length));
+      else (marks as (Uint8Array | null)[])[s] = unpackBits(heap, from, area(s));
+    }
+  }
+  const [line, column, source, originalLine, originalColumn, name, segments, lastLine, lastColumn, position] = state;
+  if (status === 0) return { segments: segments!, lastLine: lastLine!, lastColumn: lastColumn!, stopped: false };
+  const from = start + (position! - input);
+  return scanGeneral(bytes, start, from, end, sourcesLength, namesLength, diagnostics, pointer, marks, grow, segments!, lastLine!, lastColumn!, line!, column!, source!, originalLine!, originalColumn!, name!);
+}
+
+/** A byte per line, up to the last line set, from a bit per line at `heap[from..from + size)`; null when none is set. */
+function unpackBits(heap: Uint8Array, from: number, size: number): Uint8Array | null {
+  let top = size - 1;
+  while (top >= 0 && heap[from + top] === 0) top--;
+  if (top < 0) return null;
+  const lines = new Uint8Array(8 * top + 32 - Math.clz32(heap[from + top]!));
+  for (let k = 0; k <= top; k++) {
+    const byte = heap[from + k]!;
+    if (byte === 0) continue;
+    for (let b = 0; b < 8; b++) if (byte & (1 << b)) lines[8 * k + b] = 1;
+  }
+  return lines;
+}
+
+/** {@link DIGITS} as the bytes the WebAssembly loop reads (its loads are signed). */
+const DIGITS_BYTES = /* @__PURE__ */ new Uint8Array(DIGITS.buffer);
 
 /** Marks one mapped line of a valid source, growing its array when `grow` is given and the line lies past it. */
 function mark(marks: readonly (Uint8Array | null)[], grow: MarkGrowth | null, source: number, line: number): void {
@@ -386,7 +515,8 @@ export interface MappingsAhead {
 /**
  * {@link scanMappingBytes} before the sources' line counts are known (on another thread, or before the contents are
  * read): mark arrays grow as lines are met, within `budget` bytes in all (a hostile map may point at line 2^31 in
- * every source); null past it, and the caller scans again once it knows the line counts.
+ * every source); null past it, and the caller scans again once it knows the line counts. `bounds`, when known, caps
+ * each source's line count (lines past it are never counted), so marks need not grow.
  */
 export function scanMappingsAhead(
   bytes: Uint8Array,
@@ -396,6 +526,7 @@ export function scanMappingsAhead(
   namesLength: number,
   pointer: string,
   budget: number,
+  bounds?: ArrayLike<number>,
 ): MappingsAhead | null {
   const marks: (Uint8Array | null)[] = new Array<Uint8Array | null>(sourcesLength).fill(null);
   let left = budget;
@@ -415,6 +546,12 @@ export function scanMappingsAhead(
     marks[source] = grown;
   };
   const diagnostics = new DiagnosticCollector();
-  const summary = scanMappingBytes(bytes, start, end, sourcesLength, namesLength, diagnostics, pointer, marks, grow);
+  // Known bounds on the line counts let the WebAssembly loop mark a bit per line, with nothing to grow.
+  let bitBytes = 0;
+  if (bounds !== undefined) for (let s = 0; s < sourcesLength; s++) bitBytes += ((bounds[s] ?? 0) + 7) >>> 3;
+  const summary =
+    (bounds !== undefined && mappingsLoop.wasm && end - start >= mappingsLoop.wasmMinBytes && bitBytes <= budget
+      ? scanWithWasm(bytes, start, end, sourcesLength, namesLength, diagnostics, pointer, marks, grow, bounds)
+      : null) ?? scanMappingBytes(bytes, start, end, sourcesLength, namesLength, diagnostics, pointer, marks, grow);
   return overBudget ? null : { summary, diagnostics: diagnostics.items, dropped: diagnostics.dropped, marks };
 }

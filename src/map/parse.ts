@@ -204,6 +204,20 @@ function preparePieces(size: number, read: Pieces['read'], window: number): Prep
   return { json, pieces: { split, read }, invalid };
 }
 
+/**
+ * The most lines each of the first `count` sources can have, from its content entry's size: every line but the last
+ * ends with an escaped line feed (at least two bytes), so a `to - from` byte string token has at most
+ * `(to - from - 2) / 2 + 1`; 0 without content.
+ */
+function lineBounds(entries: Int32Array, count: number): Int32Array {
+  const bounds = new Int32Array(count);
+  for (let i = 0; i < count && 2 * i < entries.length; i++) {
+    const from = entries[2 * i]!;
+    if (from >= 0) bounds[i] = ((entries[2 * i + 1]! - from - 2) >> 1) + 1;
+  }
+  return bounds;
+}
+
 /** @internal Decodes `bytes[from..to)`, saying whether it held invalid UTF-8 (pieces end at ASCII, so no sequence is cut). */
 export function decodePiece(bytes: Uint8Array, from: number, to: number): { text: string; invalid: boolean } {
   const piece = bytes.subarray(from, to);
@@ -387,7 +401,7 @@ class Builder {
     let take: Uint8Array | null = null;
     if (assisted !== null) {
       const nameCount = Object.hasOwn(json, 'names') && Array.isArray(json.names) ? json.names.length : 0;
-      assisted.startMappings(pieces!.split.mappingsStart, pieces!.split.mappingsEnd, count, nameCount, `${pointer}/mappings`);
+      assisted.startMappings(pieces!.split.mappingsStart, pieces!.split.mappingsEnd, count, nameCount, `${pointer}/mappings`, lineBounds(pieces!.split.entries, count));
       const offload = this.offload;
       if (offload !== undefined && this.measured !== undefined) {
         const entries = pieces!.split.entries;

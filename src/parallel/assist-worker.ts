@@ -79,7 +79,7 @@ function work(fd: number, request: AssistRequest): void {
     return;
   }
   const bytes = readAt(fd, request.start, request.end - request.start, scratch);
-  const result = scanMappingsAhead(bytes, 0, bytes.length, request.sourcesLength, request.namesLength, request.pointer, MARK_BUDGET_FACTOR * request.size);
+  const result = scanMappingsAhead(bytes, 0, bytes.length, request.sourcesLength, request.namesLength, request.pointer, MARK_BUDGET_FACTOR * request.size, request.lineBounds);
   if (result === null) {
     reply({ id: request.id, kind: 'mappings', result: null });
     return;

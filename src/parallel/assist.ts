@@ -32,7 +32,7 @@ const WAIT_MS = 20_000;
 /** @internal A request to the helper. */
 export type AssistRequest = { id: number; path: string; size: number } & (
   | { kind: 'hash' }
-  | { kind: 'mappings'; start: number; end: number; sourcesLength: number; namesLength: number; pointer: string }
+  | { kind: 'mappings'; start: number; end: number; sourcesLength: number; namesLength: number; pointer: string; lineBounds: Int32Array }
   | ({ kind: 'contents'; entries: Int32Array; take: Uint8Array } & SharedFigures)
 );
 
@@ -107,8 +107,8 @@ export class ThreadAssistant implements MapAssistant {
     const hashId = this.send({ ...shared, id: 0, kind: 'hash' });
     let mappingsId = -1;
     return {
-      startMappings: (start, end, sourcesLength, namesLength, pointer) => {
-        mappingsId = this.send({ ...shared, id: 0, kind: 'mappings', start, end, sourcesLength, namesLength, pointer });
+      startMappings: (start, end, sourcesLength, namesLength, pointer, lineBounds) => {
+        mappingsId = this.send({ ...shared, id: 0, kind: 'mappings', start, end, sourcesLength, namesLength, pointer, lineBounds });
       },
       shareContents: (entries, take) => this.shareContents(shared, entries, take),
       mappings: () => {
