@@ -227,6 +227,25 @@ function scanWithWasm(
   grow: MarkGrowth | null,
   bounds?: ArrayLike<number>,
 ): MappingsSummary | null {
+  const pass = wasmPass(end - start, sourcesLength, marks, bounds);
+  if (pass === null) return null;
+  pass.input.set(bytes.subarray(start, end));
+  return pass.run(namesLength, diagnostics, pointer, grow);
+}
+
+/** The WebAssembly loop set up for `length` bytes of mappings: write them into `input`, then `run` it (once). */
+interface WasmPass {
+  input: Uint8Array;
+  run(namesLength: number, diagnostics: DiagnosticCollector, pointer: string, grow: MarkGrowth | null): MappingsSummary;
+}
+
+/** Sets up {@link WasmPass} (see {@link scanWithWasm}); null when WebAssembly or the memory is not available. */
+function wasmPass(
+  length: number,
+  sourcesLength: number,
+  marks: (Uint8Array | null)[] | readonly (Uint8Array | null)[] | null,
+  bounds: ArrayLike<number> | undefined,
+): WasmPass | null {
   const module = compiledWasm();
   if (module === null) return null;
   /** Bytes of mark area per source. */
@@ -234,13 +253,12 @@ function scanWithWasm(
   let marked = 0;
   if (marks !== null) for (let s = 0; s < sourcesLength; s++) marked += area(s);
   const input = TABLE + 8 * sourcesLength + marked;
-  const needed = input + (end - start);
   let instance: WebAssembly.Instance;
   let memory: WebAssembly.Memory;
   try {
     instance = new WebAssembly.Instance(module, {});
     memory = instance.exports.memory as WebAssembly.Memory;
-    const pages = Math.ceil(needed / 65536) - memory.buffer.byteLength / 65536;
+    const pages = Math.ceil((input + length) / 65536) - memory.buffer.byteLength / 65536;
     if (pages > 0) memory.grow(pages);
   } catch {
     // Out of memory for a copy: the TypeScript loop needs none.
@@ -260,31 +278,36 @@ function scanWithWasm(
       at += size;
     }
   }
-  heap.set(bytes.subarray(start, end), input);
-  const state = new Int32Array(memory.buffer, STATE, 16);
-  state.fill(0);
-  state[7] = -1; // last line
-  state[8] = -1; // last column
-  state[9] = input;
-  const scan = instance.exports.scan as (end: number, limit: number, sources: number, names: number, table: number, bits: number) => number;
-  const last = input + (end - start);
-  const bits = bounds !== undefined ? 1 : 0;
-  let status: number;
-  // By slices, so that V8's optimised code, compiled while the first slices run, takes the rest.
-  do status = scan(last, Math.min(last, state[9]! + mappingsLoop.wasmSlice), sourcesLength, namesLength, TABLE, bits);
-  while (status === 2);
-  if (marks !== null) {
-    for (let s = 0; s < sourcesLength; s++) {
-      if (table[2 * s + 1] === 0) continue;
-      const from = table[2 * s]!;
-      if (bounds === undefined) marks[s]!.set(heap.subarray(from, from + marks[s]!.length));
-      else (marks as (Uint8Array | null)[])[s] = unpackBits(heap, from, area(s));
-    }
-  }
-  const [line, column, source, originalLine, originalColumn, name, segments, lastLine, lastColumn, position] = state;
-  if (status === 0) return { segments: segments!, lastLine: lastLine!, lastColumn: lastColumn!, stopped: false };
-  const from = start + (position! - input);
-  return scanGeneral(bytes, start, from, end, sourcesLength, namesLength, diagnostics, pointer, marks, grow, segments!, lastLine!, lastColumn!, line!, column!, source!, originalLine!, originalColumn!, name!);
+  const bytes = heap.subarray(input, input + length);
+  return {
+    input: bytes,
+    run(namesLength, diagnostics, pointer, grow) {
+      const state = new Int32Array(memory.buffer, STATE, 16);
+      state.fill(0);
+      state[7] = -1; // last line
+      state[8] = -1; // last column
+      state[9] = input;
+      const scan = instance.exports.scan as (end: number, limit: number, sources: number, names: number, table: number, bits: number) => number;
+      const last = input + length;
+      const bits = bounds !== undefined ? 1 : 0;
+      let status: number;
+      // By slices, so that V8's optimised code, compiled while the first slices run, takes the rest.
+      do status = scan(last, Math.min(last, state[9]! + mappingsLoop.wasmSlice), sourcesLength, namesLength, TABLE, bits);
+      while (status === 2);
+      if (marks !== null) {
+        for (let s = 0; s < sourcesLength; s++) {
+          if (table[2 * s + 1] === 0) continue;
+          const from = table[2 * s]!;
+          if (bounds === undefined) marks[s]!.set(heap.subarray(from, from + marks[s]!.length));
+          else (marks as (Uint8Array | null)[])[s] = unpackBits(heap, from, area(s));
+        }
+      }
+      const [line, column, source, originalLine, originalColumn, name, segments, lastLine, lastColumn, position] = state;
+      if (status === 0) return { segments: segments!, lastLine: lastLine!, lastColumn: lastColumn!, stopped: false };
+      // Offsets count from the start of the mappings either way, so the general loop reads them where they are.
+      return scanGeneral(bytes, 0, position! - input, length, sourcesLength, namesLength, diagnostics, pointer, marks, grow, segments!, lastLine!, lastColumn!, line!, column!, source!, originalLine!, originalColumn!, name!);
+    },
+  };
 }
 
 /** A byte per line, up to the last line set, from a bit per line at `heap[from..from + size)`; null when none is set. */
@@ -528,6 +551,50 @@ export function scanMappingsAhead(
   budget: number,
   bounds?: ArrayLike<number>,
 ): MappingsAhead | null {
+  const inPlace = bounds !== undefined ? mappingsAheadInPlace(end - start, sourcesLength, namesLength, pointer, budget, bounds) : null;
+  if (inPlace !== null) {
+    inPlace.input.set(bytes.subarray(start, end));
+    return inPlace.finish();
+  }
+  const ahead = aheadMarks(sourcesLength, budget);
+  const diagnostics = new DiagnosticCollector();
+  const summary = scanMappingBytes(bytes, start, end, sourcesLength, namesLength, diagnostics, pointer, ahead.marks, ahead.grow);
+  return ahead.overBudget() ? null : { summary, diagnostics: diagnostics.items, dropped: diagnostics.dropped, marks: ahead.marks };
+}
+
+/**
+ * {@link scanMappingsAhead} with bounds, on the WebAssembly loop, for a caller that writes the `length` bytes of
+ * mappings into `input` itself (a file read straight there: no second copy of them). Null where that loop cannot run
+ * (no WebAssembly, too small, marks over `budget`): use {@link scanMappingsAhead}.
+ */
+export function mappingsAheadInPlace(
+  length: number,
+  sourcesLength: number,
+  namesLength: number,
+  pointer: string,
+  budget: number,
+  bounds: ArrayLike<number>,
+): { input: Uint8Array; finish(): MappingsAhead | null } | null {
+  if (!mappingsLoop.wasm || length < mappingsLoop.wasmMinBytes) return null;
+  // A bit per line, with nothing to grow.
+  let bitBytes = 0;
+  for (let s = 0; s < sourcesLength; s++) bitBytes += ((bounds[s] ?? 0) + 7) >>> 3;
+  if (bitBytes > budget) return null;
+  const ahead = aheadMarks(sourcesLength, budget);
+  const pass = wasmPass(length, sourcesLength, ahead.marks, bounds);
+  if (pass === null) return null;
+  return {
+    input: pass.input,
+    finish() {
+      const diagnostics = new DiagnosticCollector();
+      const summary = pass.run(namesLength, diagnostics, pointer, ahead.grow);
+      return ahead.overBudget() ? null : { summary, diagnostics: diagnostics.items, dropped: diagnostics.dropped, marks: ahead.marks };
+    },
+  };
+}
+
+/** Mark arrays that grow as lines are met, within `budget` bytes in all. */
+function aheadMarks(sourcesLength: number, budget: number): { marks: (Uint8Array | null)[]; grow: MarkGrowth; overBudget(): boolean } {
   const marks: (Uint8Array | null)[] = new Array<Uint8Array | null>(sourcesLength).fill(null);
   let left = budget;
   let overBudget = false;
@@ -545,13 +612,5 @@ export function scanMappingsAhead(
     grown[line] = 1;
     marks[source] = grown;
   };
-  const diagnostics = new DiagnosticCollector();
-  // Known bounds on the line counts let the WebAssembly loop mark a bit per line, with nothing to grow.
-  let bitBytes = 0;
-  if (bounds !== undefined) for (let s = 0; s < sourcesLength; s++) bitBytes += ((bounds[s] ?? 0) + 7) >>> 3;
-  const summary =
-    (bounds !== undefined && mappingsLoop.wasm && end - start >= mappingsLoop.wasmMinBytes && bitBytes <= budget
-      ? scanWithWasm(bytes, start, end, sourcesLength, namesLength, diagnostics, pointer, marks, grow, bounds)
-      : null) ?? scanMappingBytes(bytes, start, end, sourcesLength, namesLength, diagnostics, pointer, marks, grow);
-  return overBudget ? null : { summary, diagnostics: diagnostics.items, dropped: diagnostics.dropped, marks };
+  return { marks, grow, overBudget: () => overBudget };
 }

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, openSync } from 'node:fs';
 import { readFully } from '../input/node-vfs';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { scanMappingsAhead } from '../map/mappings';
+import { mappingsAheadInPlace, scanMappingsAhead, type MappingsAhead } from '../map/mappings';
 import { decodePiece, LARGE_STRING } from '../map/parse';
 import { countLines, utf8Length } from '../util/text';
 import { createReclaimer } from '../runtime/gc';
@@ -78,8 +78,18 @@ function work(fd: number, request: AssistRequest): void {
     }
     return;
   }
-  const bytes = readAt(fd, request.start, request.end - request.start, scratch);
-  const result = scanMappingsAhead(bytes, 0, bytes.length, request.sourcesLength, request.namesLength, request.pointer, MARK_BUDGET_FACTOR * request.size, request.lineBounds);
+  const length = request.end - request.start;
+  const budget = MARK_BUDGET_FACTOR * request.size;
+  // Read straight into the WebAssembly loop's memory where it runs: one copy of the mappings, not two.
+  const inPlace = mappingsAheadInPlace(length, request.sourcesLength, request.namesLength, request.pointer, budget, request.lineBounds);
+  let result: MappingsAhead | null;
+  if (inPlace !== null) {
+    if (readFully(fd, inPlace.input, request.start, length) < length) throw new Error('the map file shrank while it was read');
+    result = inPlace.finish();
+  } else {
+    const bytes = readAt(fd, request.start, length, scratch);
+    result = scanMappingsAhead(bytes, 0, length, request.sourcesLength, request.namesLength, request.pointer, budget, request.lineBounds);
+  }
   if (result === null) {
     reply({ id: request.id, kind: 'mappings', result: null });
     return;
