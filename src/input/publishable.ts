@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { ForensicsError } from '../errors';
 import type { NodeVfs } from './node-vfs';
 import { comparePaths } from './vfs';
+import { load } from '../runtime/load';
 
 /**
  * The minimal Arborist-like node npm-packlist walks: it reads `path`, `package`, `isProjectRoot`, and for bundled
@@ -27,7 +28,7 @@ export async function listPublishable(dir: string): Promise<string[]> {
     throw new ForensicsError('TARGET_UNREADABLE', `cannot list what npm would publish from ${JSON.stringify(dir)}: no readable package.json there`);
   }
   // Loaded on first use: npm-packlist and its dependencies cost every other scan ~30 ms of start-up.
-  const { default: packlist } = await import('npm-packlist');
+  const { default: packlist } = await load<typeof import('npm-packlist')>('npm-packlist');
   const files = await packlist(packNode(root, root, pkg, true, new Map()));
   return files.map((f) => f.replace(/\\/g, '/')).sort(comparePaths);
 }

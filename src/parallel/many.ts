@@ -11,6 +11,7 @@ import type { OpenedTarget } from '../report/target';
 import type { ExposureReport } from '../types';
 import { measureFile, type Job, type MapJob, type TargetResult } from './jobs';
 import { WorkerPool, workerScript } from './pool';
+import { load } from '../runtime/load';
 
 /**
  * When workers are used. A worker costs about 40 ms to start and its own JIT warm-up, and a single-threaded scan
@@ -111,7 +112,7 @@ export async function premeasureDirectory(opened: OpenedTarget, options: Resolve
       results.set(path, result);
       bytes += result.size;
       if (secretlint === null && result.measurement?.contents.some((c) => c !== null && c.length > 0)) {
-        secretlint = Promise.all([import('@secretlint/core'), import('@secretlint/secretlint-rule-preset-recommend')]).catch(() => null);
+        secretlint = Promise.all([load('@secretlint/core'), load('@secretlint/secretlint-rule-preset-recommend')]).catch(() => null);
       }
     }
     done++;

@@ -6,6 +6,7 @@ import type { ReferenceHooks } from '../report/scan';
 import { openMemoryFile } from '../report/target';
 import type { ExposureReport } from '../types';
 import { defaultFetch, readBody, type FetchLike } from './fetch';
+import { load } from '../runtime/load';
 
 /** Options of {@link scanNpmPackage}: the scan options plus where and how to fetch. */
 export interface NpmScanOptions extends ScanOptions {
@@ -77,8 +78,8 @@ export async function scanNpmPackage(spec: string, options: NpmScanOptions = {},
   const tags = isRecord(packument['dist-tags']) ? packument['dist-tags'] : {};
   // Loaded on first use, like every dependency only one kind of target needs.
   const [{ default: satisfies }, { default: maxSatisfying }] = await Promise.all([
-    import('semver/functions/satisfies.js'),
-    import('semver/ranges/max-satisfying.js'),
+    load<{ default: typeof import('semver/functions/satisfies.js') }>('semver/functions/satisfies.js'),
+    load<{ default: typeof import('semver/ranges/max-satisfying.js') }>('semver/ranges/max-satisfying.js'),
   ]);
   const exact = pickVersion(version, versions, tags, satisfies, maxSatisfying);
   const manifest = exact ? versions[exact] : undefined;

@@ -2,6 +2,7 @@ import type { SignalFinding } from '../report/build';
 import { trimSecretlintProfiler, type SecretlintProfiler } from './profiler';
 import type { KeepContent } from '../analysis/measure';
 import type { MapEntry } from '../types';
+import { load } from '../runtime/load';
 
 /** One recovered first-party file to check for secrets. */
 export interface SecretCandidate {
@@ -25,9 +26,9 @@ export async function findSecrets(candidates: readonly SecretCandidate[]): Promi
   if (candidates.length === 0) return [];
   // Loaded on first use: secretlint is only needed when there is first-party content to check.
   const [{ lintSource }, { creator }, { secretLintProfiler }] = await Promise.all([
-    import('@secretlint/core'),
-    import('@secretlint/secretlint-rule-preset-recommend'),
-    import('@secretlint/profiler'),
+    load<typeof import('@secretlint/core')>('@secretlint/core'),
+    load<typeof import('@secretlint/secretlint-rule-preset-recommend')>('@secretlint/secretlint-rule-preset-recommend'),
+    load<typeof import('@secretlint/profiler')>('@secretlint/profiler'),
   ]);
   const config = { rules: [{ id: '@secretlint/secretlint-rule-preset-recommend', rule: creator }] };
   const found: SignalFinding[] = [];
