@@ -62,6 +62,34 @@ export function sanitizeSourcePath(path: string | null, fallback: string, base =
   return sanitizeFully(path, fallback, base);
 }
 
+/**
+ * `sanitizeSourcePath(path, fallback, base).segments.join('/')`, for callers that only need the text (a report lists
+ * thousands): a plain path that no rule changes but `..` above the root is only checked with two regular expressions.
+ */
+export function sanitizedPathText(path: string | null, fallback: string, base = ''): string {
+  if (path !== null && PLAIN.test(path) && (base === '' || (PLAIN.test(base) && !TOUCHED.test(base)))) {
+    let rest = path;
+    let escaped = false;
+    if (base === '') {
+      while (rest.startsWith('../')) {
+        rest = rest.slice(3);
+        escaped = true;
+      }
+    }
+    if (rest !== '' && !TOUCHED.test(rest)) {
+      const text = base === '' ? rest : `${base}/${rest}`;
+      return escaped ? `${OUTSIDE}/${text}` : text;
+    }
+  }
+  return sanitizeSourcePath(path, fallback, base).segments.join('/');
+}
+
+/**
+ * Anything in a {@link PLAIN} path that a rule changes: an empty, `.` or `..` segment (a leading `/` included), a
+ * segment ending in a dot or a space, a reserved name, a segment over 200 bytes.
+ */
+const TOUCHED = /(?:^|\/)\.{0,2}(?:\/|$)|[. ](?:\/|$)|(?:^|\/)(?:con|prn|aux|nul|com[0-9]|lpt[0-9])(?:\.[^/]*)?(?:\/|$)|[^/]{201}/i;
+
 /** Characters that no rule below touches, outside a segment's end (no scheme, drive, escape, backslash or non-ASCII). */
 const PLAIN = /^[\w\-.@+~/ ()[\]{}$!#&',;=]+$/;
 const SLASH = 0x2f;

@@ -2,7 +2,7 @@ import { addContent, addSources, zeroContent, zeroSources } from '../analysis/me
 import { FINDING_SEVERITY, severityRank } from '../findings';
 import { renderFindingMessage } from '../format/messages';
 import { comparePaths } from '../input/vfs';
-import { sanitizeSourcePath } from '../reconstruct/sanitize';
+import { sanitizedPathText } from '../reconstruct/sanitize';
 import type {
   ExposedFile,
   Exposure,
@@ -185,9 +185,11 @@ export function packageOf(source: string | null): string | null {
   if (source === null) return null;
   const at = source.lastIndexOf('node_modules/');
   if (at === -1) return null;
-  const parts = source.slice(at + 'node_modules/'.length).split('/');
-  if (parts[0]?.startsWith('@') && parts.length > 1) return `${parts[0]}/${parts[1]}`;
-  return parts[0] || null;
+  // The folder after it, and the next one for a scope (`@scope/name`); sliced, not split (thousands of files).
+  const from = at + 'node_modules/'.length;
+  let end = source.indexOf('/', from);
+  if (end !== -1 && source.charCodeAt(from) === 0x40) end = source.indexOf('/', end + 1);
+  return source.slice(from, end === -1 ? source.length : end) || null;
 }
 
 /** Distinct (normalised path, sha256) files over all maps, and their totals. */
@@ -198,7 +200,7 @@ function exposedFiles(maps: readonly MapEntry[]): { files: ExposedFile[]; unique
     const base = slash === -1 ? '' : map.path.slice(0, slash);
     for (const f of map.files) {
       if (!f.hasContent || f.sha256 === null) continue;
-      const path = sanitizeSourcePath(f.path, `${map.path}/source-${f.index}`, base).segments.join('/');
+      const path = sanitizedPathText(f.path, `${map.path}/source-${f.index}`, base);
       const key = `${path}\0${f.sha256}`;
       const seen = byKey.get(key);
       if (seen) {

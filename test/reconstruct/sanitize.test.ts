@@ -1,7 +1,7 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { collisionKey, OUTSIDE, sanitizeFully, sanitizeSourcePath, UNNAMED, type PathNote } from '../../src/reconstruct/sanitize';
+import { collisionKey, OUTSIDE, sanitizedPathText, sanitizeFully, sanitizeSourcePath, UNNAMED, type PathNote } from '../../src/reconstruct/sanitize';
 
 /** Fallback name for null or empty entries, as the extractor builds it: `<map path>/source-<index>`. */
 const FALLBACK = 'cli.js.map/source-3';
@@ -376,5 +376,30 @@ describe('sanitizeSourcePath: the shortcut for plain paths gives what the full r
     [`${'z'.repeat(201)}/x`, ''],
   ])('%j under %j', (input, base) => {
     expect(sanitizeSourcePath(input, FALLBACK, base)).toStrictEqual(sanitizeFully(input, FALLBACK, base));
+  });
+});
+
+describe('sanitizedPathText: the joined segments, with a shortcut of its own', () => {
+  const PLAIN_TOKENS = ['..', '.', '/', '//', '../', ' ', 'a', 'src', 'x.ts', 'node_modules', '@scope', 'pkg@1.2.3', 'con', 'CON.txt', 'nul', 'lpt1', 'Aux.js', 'com', 'com9', 'x.', 'y ', '(a)', "'", '=', '~', 'x'.repeat(199), 'y'.repeat(201), '%2e', ':', '\\'];
+  const plain = fc.array(fc.constantFrom(...PLAIN_TOKENS), { maxLength: 12 }).map((parts) => parts.join(''));
+  const anyBase = fc.oneof(safeBase, plain, hostile);
+
+  it('is sanitizeSourcePath joined, on plain, hostile and random paths under any base (seed 42)', () => {
+    fc.assert(
+      fc.property(fc.oneof(plain, hostile, fc.string()), anyBase, (input, base) => {
+        expect(sanitizedPathText(input, FALLBACK, base)).toBe(sanitizeSourcePath(input, FALLBACK, base).segments.join('/'));
+      }),
+      { ...OPTIONS, numRuns: 5000 },
+    );
+  });
+
+  it.each([
+    ['../../node_modules/pkg/x.js', '', '__outside__/node_modules/pkg/x.js'],
+    ['src/x.ts', 'package/dist', 'package/dist/src/x.ts'],
+    ['../src/x.ts', 'package/dist', 'package/src/x.ts'],
+    ['a/con/b.ts', '', 'a/con_/b.ts'],
+    [null, '', `${UNNAMED}/cli.js.map/source-3`],
+  ])('%j under %j is %j', (input, base, expected) => {
+    expect(sanitizedPathText(input, FALLBACK, base)).toBe(expected);
   });
 });

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { scanSync } from '../../src/node';
 import { packageOf } from '../../src/report/build';
@@ -47,7 +48,28 @@ describe('distinct files and unique totals', () => {
     ['src/app.ts', null],
     [null, null],
     ['node_modules/@scope', '@scope'],
+    ['node_modules/@scope/', '@scope/'],
+    ['node_modules/', null],
+    ['a/node_modules//x.js', null],
+    ['node_modules/pkg', 'pkg'],
   ])('packageOf(%j) is %j', (source, name) => {
     expect(packageOf(source)).toBe(name);
+  });
+
+  it('packageOf is the first folder after the last node_modules/, two for a scope (seed 5)', () => {
+    const reference = (source: string): string | null => {
+      const at = source.lastIndexOf('node_modules/');
+      if (at === -1) return null;
+      const parts = source.slice(at + 'node_modules/'.length).split('/');
+      if (parts[0]?.startsWith('@') && parts.length > 1) return `${parts[0]}/${parts[1]}`;
+      return parts[0] || null;
+    };
+    const path = fc.array(fc.constantFrom('node_modules', '@s', 'a', '', 'x.js', '@'), { maxLength: 6 }).map((p) => p.join('/'));
+    fc.assert(
+      fc.property(path, (source) => {
+        expect(packageOf(source)).toBe(reference(source));
+      }),
+      { seed: 5, numRuns: 2000 },
+    );
   });
 });
