@@ -67,7 +67,7 @@ export function sanitizeSourcePath(path: string | null, fallback: string, base =
  * thousands): a plain path that no rule changes but `..` above the root is only checked with two regular expressions.
  */
 export function sanitizedPathText(path: string | null, fallback: string, base = ''): string {
-  if (path !== null && PLAIN.test(path) && (base === '' || (PLAIN.test(base) && !TOUCHED.test(base)))) {
+  if (path !== null && PLAIN.test(path) && (base === '' || (PLAIN.test(base) && !touched(base)))) {
     let rest = path;
     let escaped = false;
     if (base === '') {
@@ -76,7 +76,7 @@ export function sanitizedPathText(path: string | null, fallback: string, base = 
         escaped = true;
       }
     }
-    if (rest !== '' && !TOUCHED.test(rest)) {
+    if (rest !== '' && !touched(rest)) {
       const text = base === '' ? rest : `${base}/${rest}`;
       return escaped ? `${OUTSIDE}/${text}` : text;
     }
@@ -86,9 +86,14 @@ export function sanitizedPathText(path: string | null, fallback: string, base = 
 
 /**
  * Anything in a {@link PLAIN} path that a rule changes: an empty, `.` or `..` segment (a leading `/` included), a
- * segment ending in a dot or a space, a reserved name, a segment over 200 bytes.
+ * segment ending in a dot or a space, a reserved name; and a segment over 200 bytes (tried only on long paths).
  */
-const TOUCHED = /(?:^|\/)\.{0,2}(?:\/|$)|[. ](?:\/|$)|(?:^|\/)(?:con|prn|aux|nul|com[0-9]|lpt[0-9])(?:\.[^/]*)?(?:\/|$)|[^/]{201}/i;
+const TOUCHED = /(?:^|\/)\.{0,2}(?:\/|$)|[. ](?:\/|$)|(?:^|\/)(?:con|prn|aux|nul|com[0-9]|lpt[0-9])(?:\.[^/]*)?(?:\/|$)/i;
+const LONG_SEGMENT = /[^/]{201}/;
+
+function touched(text: string): boolean {
+  return TOUCHED.test(text) || (text.length > MAX_SEGMENT_BYTES && LONG_SEGMENT.test(text));
+}
 
 /** Characters that no rule below touches, outside a segment's end (no scheme, drive, escape, backslash or non-ASCII). */
 const PLAIN = /^[\w\-.@+~/ ()[\]{}$!#&',;=]+$/;
