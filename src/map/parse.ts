@@ -62,6 +62,8 @@ interface Pieces {
   split: MapSplit;
   /** Bytes `from..to` of the map. */
   read(from: number, to: number): Uint8Array;
+  /** How many `names` the split counted when it cut them out of the parsed rest; -1 when they were parsed there. */
+  names: number;
 }
 
 /** Strings longer than this are allocated where only a full collection frees them (V8's large-object space). */
@@ -175,10 +177,15 @@ function preparePieces(size: number, read: Pieces['read'], window: number): Prep
   const split = splitMapWindows((offset, length) => read(offset, offset + length), size, window);
   if (split === null) return null;
   const start = split.textStart;
-  // The text without the two big values, which become `[]` and `""`.
+  // The text without the two big values, which become `[]` and `""`, nor `names` when its strings are plain (`[]`).
   const cuts: [number, number, string][] = [];
   if (split.contentStart >= 0) cuts.push([split.contentStart, split.contentEnd, '[]']);
   if (split.mappingsStart >= 0) cuts.push([split.mappingsStart, split.mappingsEnd, '']);
+  let names = -1;
+  if (split.namesStart >= 0 && plainStrings(read(split.namesStart, split.namesEnd))) {
+    cuts.push([split.namesStart, split.namesEnd, '[]']);
+    names = split.namesCount;
+  }
   cuts.sort((a, b) => a[0] - b[0]);
   let text = '';
   let at = start;
@@ -201,7 +208,32 @@ function preparePieces(size: number, read: Pieces['read'], window: number): Prep
     return null;
   }
   if (!isObject(json) || Object.hasOwn(json, 'sections')) return null;
-  return { json, pieces: { split, read }, invalid };
+  return { json, pieces: { split, read, names }, invalid };
+}
+
+/**
+ * Whether a list of JSON string tokens (the split found their bounds) is one `JSON.parse` would read as it stands:
+ * printable ASCII and valid escapes only. Anything else (non-ASCII too, for its UTF-8 check) is left to `JSON.parse`.
+ */
+function plainStrings(bytes: Uint8Array): boolean {
+  const n = bytes.length;
+  for (let i = 0; i < n; i++) {
+    const c = bytes[i]!;
+    if (c < 0x20 || c > 0x7e) return false;
+    if (c !== 0x5c) continue;
+    const e = bytes[++i];
+    if (e === 0x75) {
+      for (let k = 1; k <= 4; k++) if (!isHexDigit(bytes[i + k])) return false;
+      i += 4;
+    } else if (e !== 0x22 && e !== 0x5c && e !== 0x2f && e !== 0x62 && e !== 0x66 && e !== 0x6e && e !== 0x72 && e !== 0x74) {
+      return false;
+    }
+  }
+  return true;
+}
+
+function isHexDigit(c: number | undefined): boolean {
+  return c !== undefined && ((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66));
 }
 
 /**
@@ -400,7 +432,7 @@ class Builder {
     let share: ContentShare | null = null;
     let take: Uint8Array | null = null;
     if (assisted !== null) {
-      const nameCount = Object.hasOwn(json, 'names') && Array.isArray(json.names) ? json.names.length : 0;
+      const nameCount = pieces!.names >= 0 ? pieces!.names : Object.hasOwn(json, 'names') && Array.isArray(json.names) ? json.names.length : 0;
       assisted.startMappings(pieces!.split.mappingsStart, pieces!.split.mappingsEnd, count, nameCount, `${pointer}/mappings`, lineBounds(pieces!.split.entries, count));
       const offload = this.offload;
       if (offload !== undefined && this.measured !== undefined) {
@@ -470,7 +502,10 @@ class Builder {
     }
 
     const nameBase = this.nameTotal;
-    if (Object.hasOwn(json, 'names') && json.names !== undefined) {
+    if (pieces !== null && pieces.names >= 0) {
+      // Plain strings, counted by the split and not parsed (a measuring read keeps no names).
+      this.nameTotal += pieces.names;
+    } else if (Object.hasOwn(json, 'names') && json.names !== undefined) {
       const names = json.names;
       if (!Array.isArray(names)) {
         d.add('FIELD_TYPE', 'error', `"names" is ${describe(names)}, not an array.`, `${pointer}/names`);

@@ -174,6 +174,9 @@ const withoutKey = (key: string): Uint8Array => {
 /** The base map written by hand around a raw `sourcesContent` value. */
 const rawContent = (list: string): string => `{"version":3,"sources":["a.js","b.js"],"sourcesContent":${list},"names":[],"mappings":"AAAA;AACA"}`;
 /** The base map written by hand around a raw `mappings` value. */
+/** A map with a raw `names` value and mappings that use names 0 and 1 (5-field segments). */
+const rawNames = (value: string): string =>
+  `{"version":3,"sources":["a.js","b.js"],"sourcesContent":["a\\nb\\n","c"],"names":${value},"mappings":"AAAAA;AACAC"}`;
 const rawMappings = (value: string): string => `{"version":3,"sources":["a.js","b.js"],"sourcesContent":["a\\nb\\n","c"],"names":[],"mappings":${value}}`;
 const WHITESPACE =
   '\r\n\t {\n "version" \t:\r\n3 ,\n"sources"  :  [ "a.js" , "b.js" ] ,"sourcesContent"\n:\n[\n"a\\nb\\n"\n,\n"c"\n]\n,\n"names":[ ],\n"mappings"\n:\n"AAAA;AACA"\n}\n\t ';
@@ -398,6 +401,23 @@ const rows: Row[] = [
     offsets: [5],
   },
   { name: 'raw control character after a bad character in mappings', bytes: utf8(rawMappings('"AAAA;!\u0001"')), codes: NOT_JSON, files: null },
+  // names: counted, not parsed, when they are plain strings; parsed otherwise.
+  { name: 'plain names, counted', bytes: utf8(rawNames('["x","y"]')), codes: [], files: BASE_FILES },
+  { name: 'too few plain names for the mappings', bytes: utf8(rawNames('["x"]')), codes: ['MAPPINGS_NAME_INDEX_RANGE'], files: BASE_FILES, offsets: [6] },
+  { name: 'names with valid escapes', bytes: utf8(rawNames('["\\u00e9\\n","\\"\\\\\\/\\b\\f\\r\\t"]')), codes: [], files: BASE_FILES },
+  { name: 'names with an invalid escape', bytes: utf8(rawNames('["x","\\x"]')), codes: NOT_JSON, files: null, message: notJson(rawNames('["x","\\x"]')) },
+  { name: 'names with a short \\u escape', bytes: utf8(rawNames('["x","\\u12"]')), codes: NOT_JSON, files: null, message: notJson(rawNames('["x","\\u12"]')) },
+  { name: 'names with a three-digit \\u escape', bytes: utf8(rawNames('["x","\\u123"]')), codes: NOT_JSON, files: null, message: notJson(rawNames('["x","\\u123"]')) },
+  { name: 'names with a raw control character', bytes: utf8(rawNames('["x","\u0001"]')), codes: NOT_JSON, files: null, message: notJson(rawNames('["x","\u0001"]')) },
+  { name: 'names with non-ASCII', bytes: utf8(rawNames('["x","\u00e9"]')), codes: [], files: BASE_FILES },
+  { name: 'names with invalid UTF-8', bytes: cat(utf8(rawNames('["x","').slice(0, 0)), utf8(rawNames('["x","Z"]').split('Z')[0]!), bytesOf(0xff), utf8(rawNames('["x","Z"]').split('Z')[1]!)), codes: ['INVALID_UTF8'], files: BASE_FILES },
+  { name: 'names with a null', bytes: utf8(rawNames('["x",null]')), codes: ['NAMES_ENTRY_TYPE'], files: BASE_FILES },
+  { name: 'names with a number', bytes: utf8(rawNames('["x",7]')), codes: ['NAMES_ENTRY_TYPE'], files: BASE_FILES },
+  { name: 'names with white space', bytes: utf8(rawNames('[ "x" ,\n"y" ]')), codes: [], files: BASE_FILES },
+  { name: 'names not an array', bytes: utf8(rawNames('"xy"')), codes: ['FIELD_TYPE', 'MAPPINGS_NAME_INDEX_RANGE', 'MAPPINGS_NAME_INDEX_RANGE'], files: BASE_FILES },
+  { name: 'names twice: the last counts', bytes: utf8(rawNames('["x"],"names":["x","y"]')), codes: [], files: BASE_FILES },
+  { name: 'names twice: the last counts, and it is short', bytes: utf8(rawNames('["x","y"],"names":["x"]')), codes: ['MAPPINGS_NAME_INDEX_RANGE'], files: BASE_FILES },
+  { name: 'names twice, the first not plain', bytes: utf8(rawNames('[1],"names":["x","y"]')), codes: [], files: BASE_FILES },
   { name: 'raw control character in mappings', bytes: utf8(rawMappings('"AAAA\u0001"')), codes: NOT_JSON, files: null, message: notJson(rawMappings('"AAAA\u0001"')) },
   { name: 'raw tab in mappings', bytes: utf8(rawMappings('"AAAA;\tAACA"')), codes: NOT_JSON, files: null, message: notJson(rawMappings('"AAAA;\tAACA"')) },
   { name: 'raw line feed in mappings', bytes: utf8(rawMappings('"AAAA;\nAACA"')), codes: NOT_JSON, files: null, message: notJson(rawMappings('"AAAA;\nAACA"')) },
@@ -554,7 +574,7 @@ describe('hand-built edge cases: bytes (piecewise) and text (whole) agree', () =
   });
 
   it('counts the rows', () => {
-    expect(rows.length).toBe(94);
+    expect(rows.length).toBe(110);
   });
 
   it('a BOM and a )]}\' line count in the document size and hash', () => {
