@@ -101,9 +101,11 @@ describe('scanMappingsAhead with line bounds marks a bit per line', () => {
 });
 
 describe('the committed WebAssembly bytes', () => {
-  it('are what scripts/make-wasm.mjs assembles from mappings.wat', async () => {
+  it('are what scripts/make-wasm.mjs assembles from the .wat files', async () => {
     const { execFileSync } = await import('node:child_process');
     const script = new URL('../../scripts/make-wasm.mjs', import.meta.url);
-    expect(execFileSync(process.execPath, [script.pathname, '--check'], { encoding: 'utf8' })).toContain('matches mappings.wat');
+    const out = execFileSync(process.execPath, [script.pathname, '--check'], { encoding: 'utf8' });
+    expect(out).toContain('src/map/mappings-wasm.ts matches src/map/mappings.wat');
+    expect(out).toContain('src/util/sha256-wasm.ts matches src/util/sha256.wat');
   });
 });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { sha256, sha256Hex } from '../../src/util/sha256';
+import { sha256, sha256Hex, wasmSha256Hex } from '../../src/util/sha256';
 import { mulberry32 } from '../helpers/prng';
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
@@ -104,13 +104,17 @@ describe('sha256Hex', () => {
 describe('sha256Hex without node:crypto (the browser path)', () => {
   afterEach(() => {
     vi.restoreAllMocks();
+    vi.unstubAllGlobals();
     vi.resetModules();
   });
 
+  /** The module where neither node:crypto nor WebAssembly is found (a browser without WebAssembly). */
   async function loadWithoutNativeCrypto(): Promise<typeof import('../../src/util/sha256')> {
     vi.resetModules();
     const spy = vi.spyOn(process, 'getBuiltinModule').mockImplementation(() => undefined as never);
+    vi.stubGlobal('WebAssembly', undefined);
     const module = await import('../../src/util/sha256');
+    expect(module.sha256Hex('')).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
     expect(spy).toHaveBeenCalledWith('node:crypto');
     return module;
   }
@@ -132,5 +136,32 @@ describe('sha256Hex without node:crypto (the browser path)', () => {
     });
     const { sha256Hex: pureHex } = await import('../../src/util/sha256');
     expect(pureHex('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  });
+});
+
+describe('sha256 in WebAssembly (a process hashes its first MiB there) against node:crypto', () => {
+  const lengths = [0, 1, 3, 55, 56, 57, 63, 64, 65, 119, 120, 127, 128, 1000, 4096, 65_536, 100_000, 300_000];
+
+  it.each(lengths)('%i random bytes', (length) => {
+    const bytes = randomBytes(length, 2000 + length);
+    expect(wasmSha256Hex(bytes)).toBe(nodeHex(bytes));
+  });
+
+  it('FIPS 180-4 vectors, one million "a" included', () => {
+    expect(wasmSha256Hex('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    expect(wasmSha256Hex('abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq')).toBe('248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1');
+    expect(wasmSha256Hex('a'.repeat(1_000_000))).toBe('cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0');
+  });
+
+  it('strings as UTF-8, lone surrogates as U+FFFD, as node:crypto hashes them', () => {
+    for (const text of ['é', '€uro', '😀 emoji', 'a\ud800b', '\udc00', 'x'.repeat(70) + '\u00ff'.repeat(70), '\u2028\u0000']) {
+      expect(wasmSha256Hex(text)).toBe(nodeHex(text));
+    }
+  });
+
+  it('gives what sha256Hex gives, before and after its budget is spent', () => {
+    const bytes = randomBytes(600_000, 7);
+    for (let i = 0; i < 4; i++) expect(sha256Hex(bytes)).toBe(wasmSha256Hex(bytes));
+    expect(sha256Hex('tail')).toBe(nodeHex('tail'));
   });
 });
