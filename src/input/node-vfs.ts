@@ -134,6 +134,7 @@ function mapFile(full: string): MapFile {
   return {
     size,
     path: full,
+    reusesBuffer: true,
     read(offset, length) {
       const n = Math.max(0, Math.min(length, size - offset));
       if (n === size) {

@@ -49,6 +49,7 @@ function fileOf(bytes: Uint8Array, window: number): MapFile {
   return {
     size: bytes.length,
     window,
+    reusesBuffer: true,
     read(offset, length) {
       const n = Math.max(0, Math.min(length, bytes.length - offset));
       if (buffer.length < n) buffer = new Uint8Array(2 * n);
@@ -92,6 +93,10 @@ function agree(bytes: Uint8Array, maxSources = Infinity, keep?: KeepContent): Ru
     expect(windowed.measurement).toStrictEqual(piecewise.measurement);
     expect(windowed.visits).toStrictEqual(piecewise.visits);
   }
+  // A file whose reads allocate (an archive entry) is split whole, then read by pieces.
+  const owned = run({ ...fileOf(bytes, 7), reusesBuffer: false }, maxSources, keep);
+  expect(owned.measurement).toStrictEqual(piecewise.measurement);
+  expect(owned.visits).toStrictEqual(piecewise.visits);
   const whole = run(lenient.decode(bytes), maxSources, keep);
   const reference = readSourceMap(bytes);
   const m = piecewise.measurement;
