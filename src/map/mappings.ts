@@ -186,7 +186,7 @@ export function scanMappingBytes(
  * never uses it; `wasmSlice` is how many bytes one call of it covers (V8 runs a call in the code the function had when
  * it began, so slices let its optimised code take over). Tests change them to run every case through each path.
  */
-export const mappingsLoop = { wasm: true, wasmMinBytes: 4096, wasmSlice: 128 * 1024 };
+export const mappingsLoop = { wasm: true, wasmMinBytes: 4096, wasmSlice: 16 * 1024 };
 
 /** Where the WebAssembly loop's state lies in its memory (see mappings.wat). */
 const STATE = 256;
