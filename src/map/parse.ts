@@ -73,6 +73,14 @@ interface Pieces {
   dead?: number;
 }
 
+/**
+ * @internal Maps under `minBytes` are parsed whole even when `retainContent` is false: one `JSON.parse` of a 4.4 MB
+ * map costs 26 ms less than reading it by pieces (the split's search for every quote, a decode and a parse per
+ * entry), and holding its text and contents at once costs at most about three times 16 MiB. Past it, pieces keep
+ * memory near one content at a time (a 43.6 MB map: 110 MiB peak RSS by pieces, 225 MiB whole). Tests set it to 0.
+ */
+export const pieceReads = { minBytes: 16 * 1024 * 1024 };
+
 /** Strings longer than this are allocated where only a full collection frees them (V8's large-object space). */
 export const LARGE_STRING = 128 * 1024;
 
@@ -141,7 +149,7 @@ function errorText(error: unknown): string {
  * broken map still shows what it exposes. `valid` says whether a conforming consumer would load it.
  */
 export function readSourceMap(input: SourceMapInput, options: ReadOptions = {}): MapReading {
-  if (options.retainContent === false && input instanceof Uint8Array) {
+  if (options.retainContent === false && input instanceof Uint8Array && input.length >= pieceReads.minBytes) {
     try {
       const prepared = preparePieces(input.length, (from, to) => input.subarray(from, to), input.length);
       if (prepared !== null) return readWhole(prepared.json, options, prepared.pieces, prepared.invalid);
@@ -159,6 +167,11 @@ export function readSourceMap(input: SourceMapInput, options: ReadOptions = {}):
  */
 export function readMapFile(file: MapFile, options: ReadOptions, whole?: (chunk: Uint8Array) => void): MapReading {
   const read = (from: number, to: number): Uint8Array => file.read(from, to - from);
+  if (file.size < pieceReads.minBytes) {
+    const bytes = file.read(0, file.size);
+    whole?.(bytes);
+    return readWhole(bytes, { ...options, retainContent: false }, null);
+  }
   try {
     let prepared: Prepared | null;
     if (file.reusesBuffer === true) {

@@ -7,6 +7,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 process.env.SOURCEMAP_FORENSICS_ASSIST_MIN_MB = '4';
 const { scanAny } = await import('../../src/node');
 const { ASSIST_MIN_BYTES, assistStats } = await import('../../src/parallel/assist');
+// Maps this small are parsed whole by default, where no thread helps: read them by pieces, as big ones are.
+(await import('../../src/map/parse')).pieceReads.minBytes = 0;
 
 // A map big enough for the helper thread, built so every figure is known: source s has LINES lines, the first
 // MAPPED of them mapped; even sources are third-party (the helper may measure those), odd ones first-party.
