@@ -225,7 +225,9 @@ function exposedFiles(maps: readonly MapEntry[]): { files: ExposedFile[]; unique
       });
     }
   }
-  const files = [...byKey.values()].sort((a, b) => comparePaths(a.path, b.path) || comparePaths(a.sha256, b.sha256));
+  // By path, then hash: the keys' order, as `\0` sorts before any character a sanitised path holds. The default
+  // comparison runs without calling back into JavaScript (a comparator took 3 ms for 1,670 files).
+  const files = [...byKey.keys()].sort().map((key) => byKey.get(key)!);
   const unique: UniqueCounts = { files: 0, lines: 0, bytes: 0, firstPartyFiles: 0, firstPartyLines: 0, firstPartyBytes: 0 };
   for (const f of files) {
     f.maps.sort((a, b) => comparePaths(a.map, b.map) || a.index - b.index);
