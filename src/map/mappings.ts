@@ -55,6 +55,12 @@ export function scanMappings(
   marks: readonly (Uint8Array | null)[] | null,
 ): MappingsSummary {
   // The grammar is ASCII: the UTF-8 bytes of the string have the same offsets up to the first character outside it.
+  // An ASCII string is written straight into the WebAssembly loop's memory (no copy of its own).
+  const pass = mappingsLoop.wasm && mappings.length >= mappingsLoop.wasmMinBytes ? wasmPass(mappings.length, sourcesLength, marks, undefined) : null;
+  if (pass !== null) {
+    const { read, written } = utf8Encoder.encodeInto(mappings, pass.input);
+    if (read === mappings.length && written === mappings.length) return pass.run(namesLength, diagnostics, pointer, null);
+  }
   const bytes = utf8Encoder.encode(mappings);
   return scanMappingBytes(bytes, 0, bytes.length, sourcesLength, namesLength, diagnostics, pointer, marks);
 }
