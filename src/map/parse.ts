@@ -21,8 +21,9 @@ export interface ReadOptions {
   lineMarks?: (content: string | null, index: number, source: string | null) => Uint8Array | null;
   /**
    * Keep each `sourcesContent` string on the returned map (default). With `false`, contents are only seen by
-   * `lineMarks` and the map keeps nulls, empty `mappings` and no `names` (sections still count them): a map given as bytes is then read piece by piece,
-   * never holding its whole text or all its contents at once. For measuring; lookups need the default.
+   * `lineMarks` and the map keeps nulls, empty `mappings` and no `names` (sections still count them): a map given as
+   * bytes, of `pieceReads.minBytes` or more, is then read piece by piece, never holding its whole text or all its
+   * contents at once. For measuring; lookups need the default.
    */
   retainContent?: boolean;
   /** Past this many flattened sources `lineMarks` is no longer called (the caller refuses such maps anyway). */
@@ -161,9 +162,10 @@ export function readSourceMap(input: SourceMapInput, options: ReadOptions = {}):
 }
 
 /**
- * @internal {@link readSourceMap} of a map file with `retainContent: false`: scanned once by windows to find its
- * pieces (`whole` sees every byte, in order, e.g. to hash them), then read piece by piece. The whole file is held
- * only when its shape needs the whole-text read.
+ * @internal {@link readSourceMap} of a map file with `retainContent: false` (`whole` sees every byte, in order, e.g.
+ * to hash them). Under `pieceReads.minBytes` it is parsed whole; otherwise scanned by windows to find its pieces (or
+ * split whole, when its reads allocate: see `MapFile.reusesBuffer`), then read piece by piece. The whole file is
+ * held past that only when its shape needs the whole-text read.
  */
 export function readMapFile(file: MapFile, options: ReadOptions, whole?: (chunk: Uint8Array) => void): MapReading {
   const read = (from: number, to: number): Uint8Array => file.read(from, to - from);
