@@ -1,5 +1,6 @@
 import { ForensicsError } from '../errors';
 import { utf8Decoder } from '../util/text';
+import { expectBulkHashing } from '../util/sha256';
 import { DiagnosticCollector, type Diagnostic, type ValidationResult } from './diagnostics';
 import { scanMappingBytes, scanMappings } from './mappings';
 import { ParsedMap, type MapSection } from './parsed-map';
@@ -174,6 +175,7 @@ export function readMapFile(file: MapFile, options: ReadOptions, whole?: (chunk:
     whole?.(bytes);
     return readWhole(bytes, { ...options, retainContent: false }, null);
   }
+  expectBulkHashing();
   try {
     let prepared: Prepared | null;
     if (file.reusesBuffer === true) {

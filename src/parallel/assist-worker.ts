@@ -10,7 +10,7 @@ import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { mappingsAheadInPlace, scanMappingsAhead, type MappingsAhead } from '../map/mappings';
 import { decodePiece, LARGE_STRING } from '../map/parse';
 import { countLines, utf8Length } from '../util/text';
-import { collectGarbage, createReclaimer } from '../runtime/gc';
+import { createReclaimer } from '../runtime/gc';
 import { FAILED, FREE, HELPER, MEASURED, type AssistReply, type AssistRequest } from './assist';
 
 const { port, signal } = workerData as { port: MessagePort; signal: Int32Array };
@@ -78,30 +78,27 @@ function work(fd: number, request: AssistRequest): void {
     }
     return;
   }
-  const { result, wasm } = mappingsPass(fd, request, scratch);
+  const result = mappingsPass(fd, request, scratch);
   if (result === null) {
     reply({ id: request.id, kind: 'mappings', result: null });
     return;
   }
   const transfer = result.marks.flatMap((m) => (m === null ? [] : [m.buffer as ArrayBuffer]));
   reply({ id: request.id, kind: 'mappings', result }, transfer);
-  // The WebAssembly memory (the mappings and their marks, 13 MB on the bench's large map) is only given back to the
-  // system by a collection, which this thread's small heap would not start for a long while.
-  if (wasm) collectGarbage();
 }
 
-/** The mappings pass over the file's bytes; `wasm` when it ran on the WebAssembly loop (whose memory is garbage now). */
-function mappingsPass(fd: number, request: AssistRequest & { kind: 'mappings' }, scratch: { buffer: Uint8Array }): { result: MappingsAhead | null; wasm: boolean } {
+/** The mappings pass over the file's bytes. */
+function mappingsPass(fd: number, request: AssistRequest & { kind: 'mappings' }, scratch: { buffer: Uint8Array }): MappingsAhead | null {
   const length = request.end - request.start;
   const budget = MARK_BUDGET_FACTOR * request.size;
   // Read straight into the WebAssembly loop's memory where it runs: one copy of the mappings, not two.
   const inPlace = mappingsAheadInPlace(length, request.sourcesLength, request.namesLength, request.pointer, budget, request.lineBounds);
   if (inPlace !== null) {
     if (readFully(fd, inPlace.input, request.start, length) < length) throw new Error('the map file shrank while it was read');
-    return { result: inPlace.finish(), wasm: true };
+    return inPlace.finish();
   }
   const bytes = readAt(fd, request.start, length, scratch);
-  return { result: scanMappingsAhead(bytes, 0, length, request.sourcesLength, request.namesLength, request.pointer, budget, request.lineBounds), wasm: false };
+  return scanMappingsAhead(bytes, 0, length, request.sourcesLength, request.namesLength, request.pointer, budget, request.lineBounds);
 }
 
 parentPort!.on('message', (request: AssistRequest) => {

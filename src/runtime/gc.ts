@@ -37,8 +37,3 @@ export function createReclaimer(): (bytes: number) => void {
     collector()?.();
   };
 }
-
-/** A full collection now, where `gc` can be had (see {@link createReclaimer}). */
-export function collectGarbage(): void {
-  collector()?.();
-}

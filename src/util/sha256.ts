@@ -25,6 +25,14 @@ export function sha256Hex(data: string | Uint8Array): string {
   return toHex(sha256(typeof data === 'string' ? utf8Encoder.encode(data) : data));
 }
 
+/**
+ * Says that much is about to be hashed (a big map's contents): node:crypto is loaded now, where it is found, rather
+ * than after a first MiB hashed in WebAssembly, which only pays for itself on small scans.
+ */
+export function expectBulkHashing(): void {
+  if (native === undefined) native = loadNative();
+}
+
 /** SHA-256 fed in pieces: `update` with each chunk in order (chunks may be reused after the call), then `digest`. */
 export interface Sha256Stream {
   update(chunk: Uint8Array): void;
