@@ -6,6 +6,7 @@ import { DiagnosticCollector, type DiagnosticCode } from '../../src/map/diagnost
 import { scanMappings, type MappingsSummary } from '../../src/map/mappings';
 import { validateSourceMap } from '../../src/map/parse';
 import { mulberry32 as prng } from '../helpers/prng';
+import { encodeVlq } from '../helpers/vlq';
 
 interface RawMap {
   sources: string[];
@@ -18,21 +19,6 @@ const readMap = (path: string): RawMap => JSON.parse(readFileSync(new URL(path, 
 
 const randomInt = (random: () => number, below: number): number => Math.floor(random() * below);
 const pick = <T>(random: () => number, items: readonly T[]): T => items[randomInt(random, items.length)]!;
-
-const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-
-/** The standard base64 VLQ encoder (sign in the lowest bit, 5 bits per digit, least significant first), on plain numbers. */
-function encodeVlq(value: number): string {
-  let rest = value < 0 ? -value * 2 + 1 : value * 2;
-  let out = '';
-  do {
-    let digit = rest % 32;
-    rest = Math.floor(rest / 32);
-    if (rest > 0) digit += 32;
-    out += BASE64[digit];
-  } while (rest > 0);
-  return out;
-}
 
 /** Lines under the report's rule: `\n` count, plus one for a non-empty last line. */
 function lineCount(text: string | null): number {

@@ -9,6 +9,7 @@ import { splitMap, splitMapWindows } from '../../src/map/split';
 import type { SourceEntry } from '../../src/types';
 import { cat } from '../helpers/bytes';
 import { mulberry32 as prng } from '../helpers/prng';
+import { BASE64, encodeVlq } from '../helpers/vlq';
 
 // The piecewise read is what is tested here: by default it starts at 16 MiB, and these maps are small.
 pieceReads.minBytes = 0;
@@ -619,19 +620,7 @@ describe('hand-built edge cases: bytes (piecewise) and text (whole) agree', () =
 
 // Property: random small maps, written with random white space, escapes and key order, and one-byte mutations of them.
 
-const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-
-function vlq(value: number): string {
-  let rest = value < 0 ? -value * 2 + 1 : value * 2;
-  let out = '';
-  do {
-    let digit = rest % 32;
-    rest = Math.floor(rest / 32);
-    if (rest > 0) digit += 32;
-    out += BASE64[digit];
-  } while (rest > 0);
-  return out;
-}
+const vlq = encodeVlq;
 
 const segment = fc.oneof(
   fc.tuple(fc.integer({ min: 0, max: 40 })),

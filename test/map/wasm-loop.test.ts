@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DiagnosticCollector } from '../../src/map/diagnostics';
 import { mappingsLoop, scanMappingBytes, scanMappingsAhead } from '../../src/map/mappings';
+import { encodeVlq } from '../helpers/vlq';
 
 mappingsLoop.wasmMinBytes = 0;
 mappingsLoop.wasmSlice = 3;
@@ -31,19 +32,7 @@ function pass(text: string, sources: number, names: number, lengths: (number | n
   }
 }
 
-const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-/** A VLQ digit string for `value` (any size the grammar allows, and past it). */
-function vlq(value: number): string {
-  let v = value < 0 ? (-value * 2 + 1) : value * 2;
-  let out = '';
-  do {
-    let digit = v % 32;
-    v = Math.floor(v / 32);
-    if (v > 0) digit += 32;
-    out += B64[digit];
-  } while (v > 0);
-  return out;
-}
+const vlq = encodeVlq;
 
 /** Mappings text from segments of 0 to 6 fields, mostly small values, some huge, with stray and wrong characters. */
 const segment = fc.oneof(

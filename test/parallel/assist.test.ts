@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { encodeVlq } from '../helpers/vlq';
 
 // The helper thread starts at 16 MiB by default; these maps are 4.8 MB (read before the module below is loaded).
 process.env.SOURCEMAP_FORENSICS_ASSIST_MIN_MB = '4';
@@ -18,18 +19,7 @@ const MAPPED = 70;
 const temp = mkdtempSync(join(tmpdir(), 'smf-assist-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
-const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-function vlq(value: number): string {
-  let v = value < 0 ? (-value << 1) | 1 : value << 1;
-  let out = '';
-  do {
-    let digit = v & 31;
-    v >>>= 5;
-    if (v > 0) digit |= 32;
-    out += B64[digit];
-  } while (v > 0);
-  return out;
-}
+const vlq = encodeVlq;
 
 function content(s: number): string {
   // Quotes, backslashes and non-ASCII, so the JSON entries carry escapes.
