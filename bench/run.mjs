@@ -105,13 +105,20 @@ function benchMap(name, runs, tmp) {
   };
   // Small maps are dominated by process start; show that floor separately.
   if (name === 'small') jobs.floor = { args: ['-e', '0'] };
+  return alternate(name, jobs, runs, tmp);
+}
+
+/**
+ * Runs each job (`{ args, env?, before?, check? }`) `runs` times, alternating, after one untimed round that warms the
+ * page cache and node's compile cache, so drift (thermal, background load) hits all of them alike; per job, the
+ * median, min and max ms and the median peak MiB.
+ */
+function alternate(name, jobs, runs, tmp) {
   const samples = Object.fromEntries(Object.keys(jobs).map((k) => [k, []]));
-  // One untimed round warms the page cache and node's compile cache, then the jobs
-  // alternate so drift (thermal, background load) hits all of them alike.
   for (let i = -1; i < runs; i++) {
     for (const [k, job] of Object.entries(jobs)) {
       job.before?.();
-      const s = measure(`${name}/${k}`, job.args, tmp, job.check);
+      const s = measure(`${name}/${k}`, job.args, tmp, job.check, job.env);
       if (i >= 0) samples[k].push(s);
     }
     process.stderr.write('.');
@@ -135,26 +142,10 @@ function benchMany(runs, tmp, stats) {
   const job = (extra, env = {}) => ({
     args: [CLI, 'scan', stats.dir, '--format', 'json', '--output', out, ...extra],
     env,
+    before: () => fs.rmSync(out, { force: true }),
     check: () => (fs.existsSync(out) && fs.statSync(out).size > 0 ? null : `no output written to ${out}`),
   });
-  const jobs = { single: job(['--jobs', '1']), parallel: job([]), forced: job([], { SOURCEMAP_FORENSICS_PARALLEL_MIN_MB: '0' }) };
-  const samples = { single: [], parallel: [], forced: [] };
-  for (let i = -1; i < runs; i++) {
-    for (const [k, j] of Object.entries(jobs)) {
-      fs.rmSync(out, { force: true });
-      const s = measure(`many/${k}`, j.args, tmp, j.check, j.env);
-      if (i >= 0) samples[k].push(s);
-    }
-    process.stderr.write('.');
-  }
-  process.stderr.write('\n');
-  const stat = (k) => ({
-    ms: median(samples[k].map((s) => s.ms)),
-    min: Math.min(...samples[k].map((s) => s.ms)),
-    max: Math.max(...samples[k].map((s) => s.ms)),
-    mib: median(samples[k].map((s) => s.rssKiB)) / 1024,
-  });
-  return { single: stat('single'), parallel: stat('parallel'), forced: stat('forced') };
+  return alternate('many', { single: job(['--jobs', '1']), parallel: job([]), forced: job([], { SOURCEMAP_FORENSICS_PARALLEL_MIN_MB: '0' }) }, runs, tmp);
 }
 
 /** How much faster two threads run a CPU-bound loop than one: what this machine's cores give right now. */
