@@ -83,9 +83,11 @@ export function scanMappingBytes(
   // The fast loop takes well-formed segments of values up to 30 bits, straight-line; at the first segment it does not
   // take (a grammar or value problem, a long VLQ) it hands its state to the general loop, which reports precisely.
   // Where WebAssembly runs, the same fast loop runs there (marks that grow stay here: only this loop can grow them).
-  if (grow === null && mappingsLoop.wasm && end - start >= mappingsLoop.wasmMinBytes) {
-    const summary = scanWithWasm(bytes, start, end, sourcesLength, namesLength, diagnostics, pointer, marks, null);
-    if (summary !== null) return summary;
+  // Its bytes and the mark arrays are copied into the instance's memory, and the marks copied back.
+  const pass = grow === null && mappingsLoop.wasm && end - start >= mappingsLoop.wasmMinBytes ? wasmPass(end - start, sourcesLength, marks, undefined) : null;
+  if (pass !== null) {
+    pass.input.set(bytes.subarray(start, end));
+    return pass.run(namesLength, diagnostics, pointer, null);
   }
   let segments = 0;
   let lastLine = -1;
@@ -214,38 +216,18 @@ function compiledWasm(): WebAssembly.Module | null {
   return wasmModule;
 }
 
-/**
- * {@link scanMappingBytes} with its fast loop in WebAssembly: the bytes and the mark arrays are copied into a fresh
- * instance's memory (dropped with it, so nothing is held after), the loop runs there, and the marks are copied back.
- * Where it hands over, the general loop goes on here from its state. With `bounds` (at most that many lines per
- * source, as when line counts are not known yet), `marks` are filled from a bit per line instead of copied.
- * Null when WebAssembly is not available, or memory for the copy is not.
- */
-function scanWithWasm(
-  bytes: Uint8Array,
-  start: number,
-  end: number,
-  sourcesLength: number,
-  namesLength: number,
-  diagnostics: DiagnosticCollector,
-  pointer: string,
-  marks: (Uint8Array | null)[] | readonly (Uint8Array | null)[] | null,
-  grow: MarkGrowth | null,
-  bounds?: ArrayLike<number>,
-): MappingsSummary | null {
-  const pass = wasmPass(end - start, sourcesLength, marks, bounds);
-  if (pass === null) return null;
-  pass.input.set(bytes.subarray(start, end));
-  return pass.run(namesLength, diagnostics, pointer, grow);
-}
-
 /** The WebAssembly loop set up for `length` bytes of mappings: write them into `input`, then `run` it (once). */
 interface WasmPass {
   input: Uint8Array;
   run(namesLength: number, diagnostics: DiagnosticCollector, pointer: string, grow: MarkGrowth | null): MappingsSummary;
 }
 
-/** Sets up {@link WasmPass} (see {@link scanWithWasm}); null when WebAssembly or the memory is not available. */
+/**
+ * Sets up {@link WasmPass}: a fresh instance (its memory is dropped with it, so nothing is held after) with the mark
+ * arrays copied in, or with a bit per line when only `bounds` (at most that many lines per source) are known. Where
+ * the loop hands over, the general loop goes on in TypeScript from its state. Null when WebAssembly or the memory is
+ * not available.
+ */
 function wasmPass(
   length: number,
   sourcesLength: number,

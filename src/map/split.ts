@@ -36,18 +36,12 @@ export interface MapSplit {
 }
 
 /**
- * Splits a map's bytes (after a BOM and an anti-XSSI line) when they are a JSON object whose top-level `sourcesContent` is an array of strings and
- * nulls and whose `mappings` is a string without escapes; otherwise null (parse the whole text). Control characters
- * and non-ASCII bytes in `mappings` are left to the reader of the mappings bytes (see `checkMappingBytes`).
- */
-export function splitMap(data: Uint8Array): MapSplit | null {
-  return splitBytes(new Bytes((offset, length) => data.subarray(offset, offset + length), data.length, data.length));
-}
-
-/**
- * {@link splitMap} of a file of `size` bytes read `window` bytes at a time through `read` (whose result may be reused
- * by its next call), so the whole file is never held: reading a 44 MB map into one fresh buffer cost about 30 ms more
- * than reading it by 1 MiB windows, and a full collection to free it.
+ * Splits a map of `size` bytes (after a BOM and an anti-XSSI line) when they are a JSON object whose top-level
+ * `sourcesContent` is an array of strings and nulls and whose `mappings` is a string without escapes; otherwise null
+ * (parse the whole text). Control characters and non-ASCII bytes in `mappings` are left to the reader of the mappings
+ * bytes (see `checkMappingBytes`). The bytes are read `window` at a time through `read` (whose result may be reused
+ * by its next call), so a file need not be held whole: reading a 44 MB map into one fresh buffer cost about 30 ms
+ * more than reading it by 1 MiB windows, and a full collection to free it.
  */
 export function splitMapWindows(read: (offset: number, length: number) => Uint8Array, size: number, window: number): MapSplit | null {
   return splitBytes(new Bytes(read, size, Math.max(1, window)));

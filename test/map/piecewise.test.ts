@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { measureMap, type KeepContent, type Measurement } from '../../src/analysis/measure';
 import { pieceReads, readSourceMap, type MapFile } from '../../src/map/parse';
-import { splitMap, splitMapWindows } from '../../src/map/split';
+import { splitMapWindows } from '../../src/map/split';
 import type { SourceEntry } from '../../src/types';
 import { cat } from '../helpers/bytes';
 import { mulberry32 as prng } from '../helpers/prng';
@@ -89,7 +89,7 @@ function agree(bytes: Uint8Array, maxSources = Infinity, keep?: KeepContent): Ru
   const piecewise = run(bytes, maxSources, keep);
   // Read as a file by windows of a few bytes, every token is cut somewhere: the same split (a wrong one would only
   // send the read to the whole text, so it is compared itself), the same measurement, hash included.
-  const split = splitMap(bytes);
+  const split = splitMapWindows((offset, length) => bytes.subarray(offset, offset + length), bytes.length, bytes.length);
   for (const window of [1, 3, 7, 64]) {
     const file = fileOf(bytes, window);
     expect(splitMapWindows((offset, length) => file.read(offset, length), bytes.length, window)).toStrictEqual(split);
