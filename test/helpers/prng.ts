@@ -9,3 +9,11 @@ export function mulberry32(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** `n` bytes from {@link mulberry32}: the same bytes for the same seed. */
+export function randomBytes(seed: number, n: number): Uint8Array {
+  const random = mulberry32(seed);
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = Math.floor(random() * 256);
+  return out;
+}

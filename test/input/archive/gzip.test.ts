@@ -9,20 +9,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { memorySource, type ByteSource } from '../../../src/input/archive/bytes';
 import { gunzipStream } from '../../../src/input/archive/gzip';
 import { Budget, CorruptError, DEFAULT_LIMITS, LimitError, RATIO_FLOOR, type ArchiveLimits } from '../../../src/input/archive/limits';
-import { mulberry32 } from '../../helpers/prng';
+import { mulberry32, randomBytes } from '../../helpers/prng';
 import { cat, thrown } from '../../helpers/bytes';
 
 const MiB = 1024 * 1024;
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const temp = mkdtempSync(join(tmpdir(), 'smf-gzip-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
-
-function randomBytes(seed: number, n: number): Uint8Array {
-  const random = mulberry32(seed);
-  const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) out[i] = Math.floor(random() * 256);
-  return out;
-}
 
 /** Text that compresses like source code (about 3-5x). */
 function sourceLike(seed: number, n: number): Uint8Array {

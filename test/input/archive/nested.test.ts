@@ -8,7 +8,7 @@ import { detectArchive } from '../../../src/input/archive/detect';
 import { Budget, DEFAULT_LIMITS } from '../../../src/input/archive/limits';
 import { openArchive } from '../../../src/input/archive/open';
 import { scanSync, type ExposureReport } from '../../../src/node';
-import { mulberry32 } from '../../helpers/prng';
+import { randomBytes } from '../../helpers/prng';
 import { tar } from '../../helpers/tar';
 
 // Archives inside archives: tar and gzip entries stream from their outer entry instead of being read whole.
@@ -20,13 +20,6 @@ const zip = (files: Record<string, Uint8Array | string>, level: 0 | 1 | 6 = 6): 
   zipSync(Object.fromEntries(Object.entries(files).map(([k, v]) => [k, [typeof v === 'string' ? new TextEncoder().encode(v) : v, { mtime: MTIME }]])), { level });
 const gzip = (bytes: Uint8Array): Uint8Array => gzipSync(bytes, { mtime: MTIME });
 const relevant = (path: string): boolean => /\.(map|js)$/.test(path);
-
-function randomBytes(seed: number, n: number): Uint8Array {
-  const random = mulberry32(seed);
-  const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) out[i] = Math.floor(random() * 256);
-  return out;
-}
 
 /** The demo map's figures, which every container of the acme-agent package must give. */
 const figures = (r: ExposureReport) => ({ exposure: r.summary.exposure, sources: r.summary.sources, content: r.summary.content, files: r.maps.flatMap((m) => m.files) });

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { detectArchive, type ArchiveFormat } from '../../../src/input/archive/detect';
 import { Budget, CorruptError, DEFAULT_LIMITS, LimitError, type ArchiveLimits } from '../../../src/input/archive/limits';
 import { openArchiveBytes, type OpenedArchive } from '../../../src/input/archive/open';
-import { mulberry32 } from '../../helpers/prng';
+import { randomBytes } from '../../helpers/prng';
 import { cat } from '../../helpers/bytes';
 import { tar } from '../../helpers/tar';
 
@@ -31,13 +31,6 @@ function openBytes(bytes: Uint8Array, name: string, limits: Partial<ArchiveLimit
 
 const problemsOf = (opened: OpenedArchive): { path: string; name: string; limit: string | null; message: string }[] =>
   opened.problems.map((p) => ({ path: p.path, name: p.error.name, limit: p.error instanceof LimitError ? p.error.limit : null, message: p.error.message }));
-
-function randomBytes(seed: number, n: number): Uint8Array {
-  const random = mulberry32(seed);
-  const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) out[i] = Math.floor(random() * 256);
-  return out;
-}
 
 /** A zip of stored entries, names allowed to repeat (APPNOTE 4.3.7, 4.3.12, 4.3.16). */
 function storedZip(entries: [string, Uint8Array][]): Uint8Array {

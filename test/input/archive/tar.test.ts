@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { detectArchive, SNIFF_BYTES } from '../../../src/input/archive/detect';
 import { Budget, CorruptError, DEFAULT_LIMITS, LimitError, type ArchiveLimits } from '../../../src/input/archive/limits';
 import { TarReader, type TarWant } from '../../../src/input/archive/tar';
-import { mulberry32 } from '../../helpers/prng';
+import { mulberry32, randomBytes } from '../../helpers/prng';
 import { cat, thrown } from '../../helpers/bytes';
 import { header, tar } from '../../helpers/tar';
 
@@ -45,13 +45,6 @@ function paxRecord(key: string, value: string): string {
   let length = body + 1;
   while (String(length).length + body !== length) length = String(length).length + body;
   return `${length} ${key}=${value}\n`;
-}
-
-function randomBytes(seed: number, n: number): Uint8Array {
-  const random = mulberry32(seed);
-  const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) out[i] = Math.floor(random() * 256);
-  return out;
 }
 
 type Event =

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { memorySource, type ByteSource } from '../../../src/input/archive/bytes';
 import { Budget, CorruptError, DEFAULT_LIMITS, LimitError, type ArchiveLimits } from '../../../src/input/archive/limits';
 import { openZip } from '../../../src/input/archive/zip';
-import { mulberry32 } from '../../helpers/prng';
+import { mulberry32, randomBytes } from '../../helpers/prng';
 import { cat, thrown } from '../../helpers/bytes';
 
 const MiB = 1024 * 1024;
@@ -21,13 +21,6 @@ afterAll(() => rmSync(temp, { recursive: true, force: true }));
 const utf8 = (text: string): Uint8Array => strToU8(text);
 const budgetOf = (limits: Partial<ArchiveLimits> = {}): Budget => new Budget({ ...DEFAULT_LIMITS, ...limits });
 const open = (bytes: Uint8Array, limits: Partial<ArchiveLimits> = {}) => openZip(memorySource(bytes), budgetOf(limits));
-
-function randomBytes(seed: number, n: number): Uint8Array {
-  const random = mulberry32(seed);
-  const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) out[i] = Math.floor(random() * 256);
-  return out;
-}
 
 /** Text that compresses like source code. */
 function sourceLike(seed: number, n: number): Uint8Array {
