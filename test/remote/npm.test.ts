@@ -8,6 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { formatJson, parseNpmSpec, scanNpmPackage, scanPackage, scanSync } from '../../src/node';
 import type { ExposureReport, FetchLike, MapEntry } from '../../src/node';
 import { root, runCli, startServer, type TestServer } from '../helpers/http';
+import { rejection } from '../helpers/rejection';
 
 // A registry served from this process: packuments and tarballs, with real SRI integrity of the real `npm pack`
 // output of fixtures/packages/acme-agent.
@@ -83,16 +84,6 @@ afterAll(async () => {
   rmSync(temp, { recursive: true, force: true });
 });
 beforeEach(() => server.reset());
-
-/** The rejection of a promise, which must reject. */
-async function rejection(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as { code: string; message: string };
-  }
-  throw new Error('expected a rejection');
-}
 
 /** A summary without the fields that depend on how the files were held (archive, directory, package). */
 function comparable(report: ExposureReport) {

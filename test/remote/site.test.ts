@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { formatJson, scanUrl } from '../../src/node';
 import type { ExposureReport, FetchLike } from '../../src/node';
 import { runCli, startServer, type Handler, type TestServer } from '../helpers/http';
+import { rejection } from '../helpers/rejection';
 
 // A small site with maps whose figures are known by construction.
 const APP_SOURCE = 'const a = 1;\nconsole.log(a);\n'; // 2 lines, 29 bytes
@@ -125,15 +126,6 @@ beforeEach(() => {
   site.reset();
   other.reset();
 });
-
-async function rejection(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as { code: string; message: string };
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('scanUrl on a page', () => {
   let report: ExposureReport;

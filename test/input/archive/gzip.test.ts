@@ -11,6 +11,7 @@ import { gunzipStream } from '../../../src/input/archive/gzip';
 import { Budget, CorruptError, DEFAULT_LIMITS, LimitError, RATIO_FLOOR, type ArchiveLimits } from '../../../src/input/archive/limits';
 import { mulberry32, randomBytes } from '../../helpers/prng';
 import { cat, thrown } from '../../helpers/bytes';
+import { ranges } from '../../helpers/ranges';
 
 const MiB = 1024 * 1024;
 const root = fileURLToPath(new URL('../../..', import.meta.url));
@@ -57,16 +58,6 @@ function sameBytes(a: Uint8Array, b: Uint8Array): string {
   let i = 0;
   while (i < a.length && i < b.length && a[i] === b[i]) i++;
   return `lengths ${a.length} and ${b.length}, first difference at ${i}`;
-}
-
-function ranges(values: number[]): [number, number][] {
-  const out: [number, number][] = [];
-  for (const v of values) {
-    const last = out.at(-1);
-    if (last && last[1] === v - 1) last[1] = v;
-    else out.push([v, v]);
-  }
-  return out;
 }
 
 describe('gunzipStream: output', () => {

@@ -11,6 +11,7 @@ import { TarReader, type TarWant } from '../../../src/input/archive/tar';
 import { mulberry32, randomBytes } from '../../helpers/prng';
 import { cat, thrown } from '../../helpers/bytes';
 import { header, tar } from '../../helpers/tar';
+import { ranges } from '../../helpers/ranges';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Helpers
@@ -575,17 +576,6 @@ describe('TarReader: chunk boundaries', () => {
     }
   });
 });
-
-/** Sorted integers as inclusive [first, last] runs. */
-function ranges(values: number[]): [number, number][] {
-  const out: [number, number][] = [];
-  for (const v of values) {
-    const last = out.at(-1);
-    if (last && last[1] === v - 1) last[1] = v;
-    else out.push([v, v]);
-  }
-  return out;
-}
 
 /** An event in a form cheap to compare. */
 function summary(e: Event): unknown {
