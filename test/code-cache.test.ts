@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -40,6 +40,12 @@ describe('the code cache of the command', () => {
     expect(r.stderr).toBe('code cache: used\n');
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(expected);
+  });
+
+  it('is for a bundle of ASCII only, which V8 holds as one-byte text (one other character doubles it)', () => {
+    const bundle = readFileSync(join(dist, 'cli-main.cjs'));
+    expect(bundle.length).toBeGreaterThan(100_000);
+    expect(bundle.findIndex((b) => b > 0x7f)).toBe(-1);
   });
 
   it('is not needed: without it the bundle is compiled as usual', () => {

@@ -173,7 +173,7 @@ export class Extractor {
   }
 
   /**
-   * Where a file goes: its own path when free; `name~2.ext`, `~3`… when a different content (or a folder) holds it;
+   * Where a file goes: its own path when free; `name~2.ext`, `~3` and so on when a different content (or a folder) holds it;
    * nowhere when the same content is already there. Case is ignored, as Windows and macOS ignore it.
    */
   private place(segments: string[], sha256: string): { kind: 'write'; segments: string[]; renamed: boolean } | { kind: 'duplicate'; path: string } | { kind: 'conflict' } {

@@ -33,7 +33,8 @@ export const OUTSIDE = '__outside__';
 export const UNNAMED = '__unnamed__';
 
 const MAX_SEGMENT_BYTES = 200;
-const RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i;
+// Superscript digits written as escapes: one non-ASCII character would make V8 hold the whole CLI bundle as two-byte text.
+const RESERVED = /^(con|prn|aux|nul|com[0-9\u00b9\u00b2\u00b3]|lpt[0-9\u00b9\u00b2\u00b3])(\..*)?$/i;
 // Control characters and what Windows forbids in names; `/` and `\` are separators by then.
 // eslint-disable-next-line no-control-regex
 const INVALID = /[\u0000-\u001f\u007f-\u009f<>:"|?*]/g;
