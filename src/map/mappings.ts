@@ -1,4 +1,5 @@
 import { utf8Decoder, utf8Encoder } from '../util/text';
+import { compileWasm } from '../util/wasm';
 import { DiagnosticCollector, type Diagnostic } from './diagnostics';
 import { MAPPINGS_WASM } from './mappings-wasm';
 
@@ -204,15 +205,7 @@ let wasmModule: WebAssembly.Module | null | undefined;
 
 /** The compiled module, or null where WebAssembly is missing or refused (a CSP, a sandbox): then the TypeScript loop runs. */
 function compiledWasm(): WebAssembly.Module | null {
-  if (wasmModule !== undefined) return wasmModule;
-  try {
-    const code = atob(MAPPINGS_WASM);
-    const bytes = new Uint8Array(code.length);
-    for (let i = 0; i < code.length; i++) bytes[i] = code.charCodeAt(i);
-    wasmModule = new WebAssembly.Module(bytes);
-  } catch {
-    wasmModule = null;
-  }
+  if (wasmModule === undefined) wasmModule = compileWasm(MAPPINGS_WASM);
   return wasmModule;
 }
 

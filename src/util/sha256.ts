@@ -1,5 +1,6 @@
 import { utf8Encoder } from './text';
 import { SHA256_WASM } from './sha256-wasm';
+import { compileWasm } from './wasm';
 
 /**
  * SHA-256 as lowercase hex. On Node the native hash is used (found through `process.getBuiltinModule`, so this
@@ -103,10 +104,9 @@ let wasm: WasmSha256 | null | undefined;
 export function wasmSha256Hex(data: string | Uint8Array): string | null {
   if (wasm === undefined) {
     try {
-      const code = atob(SHA256_WASM);
-      const bytes = new Uint8Array(code.length);
-      for (let i = 0; i < code.length; i++) bytes[i] = code.charCodeAt(i);
-      const exports = new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports as unknown as WasmSha256;
+      const module = compileWasm(SHA256_WASM);
+      if (module === null) throw new Error('no WebAssembly');
+      const exports = new WebAssembly.Instance(module, {}).exports as unknown as WasmSha256;
       new Uint32Array(exports.memory.buffer, 0, 64).set(K);
       wasm = exports;
     } catch {
