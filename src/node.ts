@@ -6,7 +6,9 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ForensicsError } from './errors';
-import { directoryVfs, openNodeTarget } from './input/node-vfs';
+import { directoryVfs, openNodeTarget, readEarly } from './input/node-vfs';
+import { pieceReads } from './map/parse';
+import { expectBulkHashing } from './util/sha256';
 import { listPublishable, restrictVfs } from './input/publishable';
 import { Extractor, type ExtractionManifest, type ExtractOptions } from './reconstruct/extract';
 import type { FetchLike } from './remote/fetch';
@@ -156,7 +158,9 @@ async function scanAnyWith(target: ScanTarget, options: AnyScanOptions, hooks: R
       // A big map is hashed and its mappings scanned on a second core while this one reads its contents.
       const assistant = workers > 1 ? new ThreadAssistant(bigMapAhead(target)) : undefined;
       try {
-        const opened = openNodeTarget(target);
+        // node:crypto loads while the thread pool reads the map: hashing it needs the one, measuring it the other.
+        const early = await readEarly(target, pieceReads.minBytes, expectBulkHashing);
+        const opened = openNodeTarget(target, early);
         const reclaim = createReclaimer();
         const assisted = { ...h, ...(assistant === undefined ? {} : { assistant }), reclaim };
         // A caller that needs every map's contents here (the extractor) gets an in-process scan.

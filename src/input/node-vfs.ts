@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, lstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, lstatSync, openSync, read, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { ForensicsError } from '../errors';
 import type { ScanInput } from '../report/scan';
@@ -24,7 +24,7 @@ export interface NodeTarget {
  * Opens a path: a directory is walked recursively (links skipped); a file is scanned alone, and the maps
  * its `sourceMappingURL` names may be read from its own directory and below, never above.
  */
-export function openNodeTarget(path: string): NodeTarget {
+export function openNodeTarget(path: string, early: EarlyRead | null = null): NodeTarget {
   let stats;
   try {
     stats = statSync(path);
@@ -41,13 +41,13 @@ export function openNodeTarget(path: string): NodeTarget {
       // Archives are read through a file source: tar streams by chunks, zip reads only what it needs.
       return { input: { kind: 'archive', source: fileSource(absolute), format, name: basename(absolute) }, target: { kind: 'archive', name: path }, orphans: true };
     }
-    return { input: { kind: 'vfs', vfs: directoryVfs(dirname(absolute), basename(absolute)) }, target: { kind: 'file', name: path }, orphans: false };
+    return { input: { kind: 'vfs', vfs: directoryVfs(dirname(absolute), basename(absolute), early) }, target: { kind: 'file', name: path }, orphans: false };
   }
   throw new ForensicsError('TARGET_UNREADABLE', `cannot read target ${JSON.stringify(path)}: not a regular file or directory`);
 }
 
 /** A Vfs over a directory on disk (or over one file of it when `only` is given). */
-export function directoryVfs(root: string, only: string | null): NodeVfs {
+export function directoryVfs(root: string, only: string | null, early: EarlyRead | null = null): NodeVfs {
   const problems: { path: string; reason: string }[] = [];
   let list: string[] | undefined;
   // Paths reach here already normalised; anything with an empty, `.` or `..` segment or a NUL is refused outright.
@@ -89,7 +89,11 @@ export function directoryVfs(root: string, only: string | null): NodeVfs {
       if (full === null) throw new Error(`${path} is outside the target`);
       const stats = lstatSync(full);
       if (!stats.isFile()) throw new Error(`${path} is not a regular file`);
-      return stats.size >= MAP_FILE_MIN_BYTES ? mapFile(full) : null;
+      if (stats.size < MAP_FILE_MIN_BYTES) return null;
+      // Read ahead by readEarly: served once, as the whole-file read it stands for.
+      const bytes = early !== null && early.path === full ? early.bytes : null;
+      early = null;
+      return mapFile(full, bytes);
     },
     head(path, length) {
       const full = inside(path);
@@ -101,6 +105,53 @@ export function directoryVfs(root: string, only: string | null): NodeVfs {
 
 /** Files at least this big are read on demand (see `Vfs.mapFile`) so their bytes are not held while measured. */
 const MAP_FILE_MIN_BYTES = 4 * 1024 * 1024;
+
+/** @internal A file target's bytes, read before the scan by {@link readEarly}. */
+export interface EarlyRead {
+  /** Absolute path. */
+  path: string;
+  bytes: Uint8Array;
+}
+
+/**
+ * Reads a `.map` file target that the scan would read whole (`MAP_FILE_MIN_BYTES` up to `wholeBelow` bytes) on the
+ * thread pool, while `meanwhile` runs here (loading what measuring it needs). Null for any other target, or when
+ * the read fails: the scan then reads it, and reports what went wrong, as usual.
+ */
+export async function readEarly(path: string, wholeBelow: number, meanwhile: () => void): Promise<EarlyRead | null> {
+  if (!/\.map$/i.test(path)) return null;
+  const full = resolve(path);
+  let fd: number;
+  try {
+    fd = openSync(full, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile() || stats.size < MAP_FILE_MIN_BYTES || stats.size >= wholeBelow) return null;
+    const bytes = Buffer.allocUnsafe(stats.size);
+    const reading = readAhead(fd, bytes);
+    meanwhile();
+    const got = await reading;
+    return { path: full, bytes: bytes.subarray(0, got) };
+  } catch {
+    return null;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Fills `into` from the start of the file on the thread pool; fewer bytes only at the end of the file. */
+async function readAhead(fd: number, into: Uint8Array): Promise<number> {
+  let got = 0;
+  while (got < into.length) {
+    const step = await new Promise<number>((done, fail) => read(fd, into, got, into.length - got, got, (error, n) => (error ? fail(error) : done(n))));
+    if (step === 0) break;
+    got += step;
+  }
+  return got;
+}
 
 /** Reads `n` bytes at `offset` of an open file into the start of `into`, fewer only at the end of the file. */
 export function readFully(fd: number, into: Uint8Array, offset: number, n: number): number {
@@ -121,8 +172,8 @@ const WINDOW_BYTES = 1024 * 1024;
  * the pieces come out of one reused Buffer (valid until the next read; its indexOf is the native one the splitter
  * leans on); a whole-file read, only for maps the splitter declines, gets its own.
  */
-function mapFile(full: string): MapFile {
-  const size = statSync(full).size;
+function mapFile(full: string, early: Uint8Array | null = null): MapFile {
+  const size = early !== null ? early.length : statSync(full).size;
   let window = Buffer.alloc(0);
   let windowStart = 0;
   let windowEnd = 0;
@@ -138,6 +189,11 @@ function mapFile(full: string): MapFile {
     read(offset, length) {
       const n = Math.max(0, Math.min(length, size - offset));
       if (n === size) {
+        if (early !== null) {
+          const bytes = early;
+          early = null;
+          return bytes;
+        }
         const whole = Buffer.allocUnsafe(n);
         return whole.subarray(0, fill(whole, 0, n));
       }
