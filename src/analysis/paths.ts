@@ -16,6 +16,9 @@ const HOME = /^(?:\/(?:Users|home)\/[^/]+|[A-Za-z]:[\\/]Users[\\/][^\\/]+)/i;
 
 /** The file-system path a source names, or null when it names none (relative, or a bundler path that is not a machine path). */
 function machinePath(path: string): string | null {
+  // Most sources are relative (`../node_modules/x.js`): no root, and no colon for a scheme or a drive.
+  const first = path.charCodeAt(0);
+  if (first !== 0x2f && first !== 0x5c && !path.includes(':')) return null;
   const { scheme, rest } = stripScheme(path);
   if (scheme === null) {
     if (path.startsWith('/') || path.startsWith('\\\\') || DRIVE.test(path)) return path;

@@ -230,7 +230,7 @@ function exposedFiles(maps: readonly MapEntry[]): { files: ExposedFile[]; unique
   const files = [...byKey.keys()].sort().map((key) => byKey.get(key)!);
   const unique: UniqueCounts = { files: 0, lines: 0, bytes: 0, firstPartyFiles: 0, firstPartyLines: 0, firstPartyBytes: 0 };
   for (const f of files) {
-    f.maps.sort((a, b) => comparePaths(a.map, b.map) || a.index - b.index);
+    if (f.maps.length > 1) f.maps.sort((a, b) => comparePaths(a.map, b.map) || a.index - b.index);
     unique.files++;
     unique.lines += f.lines;
     unique.bytes += f.bytes;
