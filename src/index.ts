@@ -20,7 +20,7 @@ export type { ScanTarget } from './report/target';
 export type { MemoryFile } from './input/vfs';
 export { extractSourceMappingUrl } from './input/source-mapping-url';
 export type { CommentSyntax } from './input/source-mapping-url';
-export { formatJson } from './format/json';
+export { formatJson, type JsonFormatOptions } from './format/json';
 export { formatText } from './format/text';
 export type { TextOptions } from './format/text';
 export { formatMarkdown } from './format/markdown';

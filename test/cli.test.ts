@@ -34,7 +34,16 @@ describe('sourcemap-forensics scan', () => {
   it('prints the library report as JSON', () => {
     const r = run('scan', 'fixtures/demo', '--format', 'json');
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe(formatJson(scanSync('fixtures/demo')));
+    expect(r.stdout).toBe(formatJson(scanSync('fixtures/demo'), { compact: true }));
+  });
+
+  it('indents the JSON on a terminal (run under script(1), which gives the command a pseudo-terminal)', () => {
+    const r = spawnSync('script', ['-qec', `"${process.execPath}" "${cli}" scan fixtures/basic/inline --format json`, '/dev/null'], { cwd: root, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    // The terminal turns each line feed into CR LF.
+    const printed = r.stdout.replaceAll('\r\n', '\n');
+    expect(printed).toBe(formatJson(scanSync('fixtures/basic/inline')));
+    expect(printed.split('\n').length).toBeGreaterThan(100);
   });
 
   it('prints a JSON array, one report per target, for several targets', () => {
@@ -49,7 +58,7 @@ describe('sourcemap-forensics scan', () => {
     const r = run('scan', 'fixtures/basic/inline', '--format', 'json', '--output', out);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('');
-    expect(readFileSync(out, 'utf8')).toBe(formatJson(scanSync('fixtures/basic/inline')));
+    expect(readFileSync(out, 'utf8')).toBe(formatJson(scanSync('fixtures/basic/inline'), { compact: true }));
   });
 
   it('prints nothing with --quiet but keeps the exit code', () => {
@@ -110,14 +119,14 @@ describe('sourcemap-forensics scan', () => {
     writeFileSync(renamed, readFileSync(join(root, 'fixtures/archives/acme-agent-3.1.0.tgz')));
     const r = run('scan', renamed, '--format', 'json');
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe(formatJson(scanSync(renamed)));
+    expect(r.stdout).toBe(formatJson(scanSync(renamed), { compact: true }));
     expect(JSON.parse(r.stdout).target).toEqual({ kind: 'archive', name: renamed, format: 'tgz' });
   });
 
   it('scans what npm would publish with --publishable', async () => {
     const r = run('scan', '--publishable', 'fixtures/packages/acme-agent', '--format', 'json');
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe(formatJson(await scanPackage('fixtures/packages/acme-agent')));
+    expect(r.stdout).toBe(formatJson(await scanPackage('fixtures/packages/acme-agent'), { compact: true }));
     expect(run('scan', '--publishable', 'fixtures/packages/acme-agent-clean', '--fail-on', 'low').code).toBe(0);
     expect(run('scan', '--publishable', 'fixtures/packages/acme-agent', '--fail-on', 'critical').code).toBe(1);
   });
@@ -141,7 +150,10 @@ describe('sourcemap-forensics scan', () => {
       '  - src/b.ts  (1 lines)',
       '  ~ src/a.ts  (3 -> 4 lines)',
     ]);
-    expect(JSON.parse(run('diff', v1, v2, '--format', 'json').stdout).summary).toMatchObject({ added: 1, removed: 1, changed: 1 });
+    const json = run('diff', v1, v2, '--format', 'json').stdout;
+    expect(JSON.parse(json).summary).toMatchObject({ added: 1, removed: 1, changed: 1 });
+    // Off a terminal, on one line.
+    expect(json.indexOf('\n')).toBe(json.length - 1);
   });
 
   it('gates on a policy file: exit 1 with each violation on stderr, 0 when allowed', () => {

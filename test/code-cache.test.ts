@@ -32,7 +32,7 @@ function scanDemo(dir: string) {
 }
 
 describe('the code cache of the command', () => {
-  const expected = formatJson(scanSync('fixtures/demo'));
+  const expected = formatJson(scanSync('fixtures/demo'), { compact: true });
 
   it('is made by the build and used, lazily imported dependencies included', () => {
     expect(existsSync(join(dist, 'cli-main.cache'))).toBe(true);

@@ -13,7 +13,8 @@ map, a generated file, an archive (.tgz .tar .zip .vsix .jar .xpi .whl .crx, tol
 directory, npm:<name>@<version> (a registry package), or an http(s):// page or script.
 
 Options:
-  --format text|json     output format (default: text); json with several targets is an array
+  --format text|json     output format (default: text); json with several targets is an array, and
+                         is indented only on a terminal (one line in a file or a pipe)
   --format markdown      a Markdown report for a ticket; several targets are separated by ---
   --format sarif         a SARIF 2.1.0 log (GitHub code scanning); one run per target
   --output FILE          write the output to FILE instead of standard output
@@ -183,7 +184,7 @@ function diff(files: string[], format: string, output: string | undefined): numb
     if (isForensicsError(error)) throw new UsageError(error.message.replace(/^\[sourcemap-forensics\] /, ''));
     throw error;
   }
-  const text = format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : formatDiffText(result);
+  const text = format === 'json' ? `${compactJson(output) ? JSON.stringify(result) : JSON.stringify(result, null, 2)}\n` : formatDiffText(result);
   if (output !== undefined) writeText(output, text);
   else toStdout(text);
   return 0;
@@ -260,13 +261,14 @@ async function run(targets: string[], o: RunOptions): Promise<number> {
     unreadable = true;
   }
   // JSON: one target gives an object (nothing when it failed), several an array of the reports that could be made.
+  const compact = format === 'json' && compactJson(output);
   const text =
     format === 'json'
       ? targets.length === 1
         ? reports.length === 1
-          ? formatJson(reports[0]!)
+          ? formatJson(reports[0]!, { compact })
           : ''
-        : formatJson(reports)
+        : formatJson(reports, { compact })
       : format === 'markdown'
         ? formatMarkdown(reports)
         : format === 'sarif'
@@ -323,6 +325,14 @@ function createProgress() {
       shown = false;
     },
   };
+}
+
+/**
+ * JSON is indented only for a terminal: a file or a pipe gets it on one line, a third smaller and quicker to write
+ * (as the GitHub CLI does with --json).
+ */
+function compactJson(output: string | undefined): boolean {
+  return output !== undefined || process.stdout.isTTY !== true;
 }
 
 function usage(message: string): number {

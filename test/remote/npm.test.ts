@@ -383,7 +383,7 @@ describe('CLI on npm: targets', () => {
     const r = await runCli('scan', 'npm:acme-agent@3.1.0', '--registry', registry, '--format', 'json');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe(formatJson(await scanNpmPackage('npm:acme-agent@3.1.0', { registry })));
+    expect(r.stdout).toBe(formatJson(await scanNpmPackage('npm:acme-agent@3.1.0', { registry }), { compact: true }));
     expect(server.paths()).toEqual(['/acme-agent', tarballPath('3.1.0'), '/acme-agent', tarballPath('3.1.0')]);
   });
 

@@ -420,14 +420,14 @@ describe('CLI on http targets', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect([...site.paths()].sort()).toEqual([...EXPECTED_REQUESTS].sort());
-    expect(r.stdout).toBe(formatJson(await scanUrl(`${base}/`)));
+    expect(r.stdout).toBe(formatJson(await scanUrl(`${base}/`), { compact: true }));
   });
 
   it('passes --max-requests through', async () => {
     const r = await runCli('scan', `${base}/`, '--format', 'json', '--max-requests', '3');
     expect(r.code).toBe(0);
     expect(site.paths()).toEqual(['/', '/assets/app.js', '/assets/vendor.js']);
-    expect(r.stdout).toBe(formatJson(await scanUrl(`${base}/`, { maxRequests: 3 })));
+    expect(r.stdout).toBe(formatJson(await scanUrl(`${base}/`, { maxRequests: 3 }), { compact: true }));
   });
 
   it('exits 2 with one line on stderr when the first URL fails', async () => {
