@@ -16,13 +16,15 @@
   ;; it stopped at a segment at or past `limit` (the caller calls again: V8 runs a call in the code the function had
   ;; when it began, so one long call would stay in baseline code all along).
   ;; `bits`: the mark area of each source holds a bit per line instead of a byte.
+  ;; A segment's fields are read one after the other (no loop over them), into new values that are kept only once the
+  ;; whole segment is known to be valid. Kept values lie in 0..2^31 and one VLQ value under 2^30 in size, so a sum
+  ;; that wraps is negative, and checking the sign checks the overflow too.
   (func (export "scan") (param $end i32) (param $limit i32) (param $sources i32) (param $names i32) (param $table i32)
     (param $bits i32) (result i32)
-    (local $i i32) (local $c i32) (local $d i32) (local $v i32) (local $shift i32) (local $fields i32)
+    (local $i i32) (local $c i32) (local $d i32) (local $v i32) (local $shift i32) (local $start i32)
     (local $line i32) (local $column i32) (local $source i32) (local $oline i32) (local $ocol i32) (local $name i32)
     (local $segments i32) (local $lastLine i32) (local $lastColumn i32)
-    (local $start i32) (local $b0 i32) (local $b1 i32) (local $b2 i32) (local $b3 i32) (local $b4 i32)
-    (local $r i32) (local $entry i32) (local $at i32)
+    (local $nc i32) (local $ns i32) (local $nl i32) (local $no i32) (local $nn i32) (local $entry i32) (local $at i32)
     (local.set $line (i32.load offset=256 (i32.const 0)))
     (local.set $column (i32.load offset=260 (i32.const 0)))
     (local.set $source (i32.load offset=264 (i32.const 0)))
@@ -44,141 +46,185 @@
               (local.set $column (i32.const 0))
               (local.set $i (i32.add (local.get $i) (i32.const 1)))
               (br $segment)))
-          ;; A segment the general loop takes starts over from here, with these values.
           (local.set $start (local.get $i))
-          (local.set $b0 (local.get $column))
-          (local.set $b1 (local.get $source))
-          (local.set $b2 (local.get $oline))
-          (local.set $b3 (local.get $ocol))
-          (local.set $b4 (local.get $name))
-          (local.set $fields (i32.const 0))
-          (block $before
-            (loop $field
-              ;; One VLQ value of one to six digits.
-              (local.set $d (i32.load8_s (local.get $c)))
-              (br_if $before (i32.lt_s (local.get $d) (i32.const 0)))
-              (local.set $v (i32.and (local.get $d) (i32.const 31)))
-              (local.set $i (i32.add (local.get $i) (i32.const 1)))
-              (if (i32.and (local.get $d) (i32.const 32))
-                (then
-                  (local.set $shift (i32.const 5))
-                  (block $digits
+          (block $reject
+            (block $accepted
+              (block $four
+                ;; One VLQ value of one to six digits into $v (a seventh may overflow 32 bits: the general loop checks it).
+                (local.set $d (i32.load8_s (i32.load8_u (local.get $i))))
+                (br_if $reject (i32.lt_s (local.get $d) (i32.const 0)))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (local.set $v (i32.and (local.get $d) (i32.const 31)))
+                (if (i32.and (local.get $d) (i32.const 32))
+                  (then
+                    (local.set $shift (i32.const 5))
                     (loop $digit
-                      (br_if $digits (i32.ge_u (local.get $i) (local.get $end)))
-                      ;; A seventh digit may overflow 32 bits: the general loop checks it.
-                      (if (i32.gt_u (local.get $shift) (i32.const 25))
-                        (then (local.set $d (i32.const -1)) (br $digits)))
+                      (br_if $reject (i32.ge_u (local.get $i) (local.get $end)))
+                      (br_if $reject (i32.gt_u (local.get $shift) (i32.const 25)))
                       (local.set $d (i32.load8_s (i32.load8_u (local.get $i))))
-                      (br_if $digits (i32.lt_s (local.get $d) (i32.const 0)))
+                      (br_if $reject (i32.lt_s (local.get $d) (i32.const 0)))
                       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-                      (local.set $v (i32.or (local.get $v)
-                        (i32.shl (i32.and (local.get $d) (i32.const 31)) (local.get $shift))))
-                      (br_if $digits (i32.eqz (i32.and (local.get $d) (i32.const 32))))
+                      (local.set $v (i32.or (local.get $v) (i32.shl (i32.and (local.get $d) (i32.const 31)) (local.get $shift))))
                       (local.set $shift (i32.add (local.get $shift) (i32.const 5)))
-                      (br $digit)))
-                  (br_if $before (i32.lt_s (local.get $d) (i32.const 0)))
-                  (br_if $before (i32.and (local.get $d) (i32.const 32)))))
-              ;; 1 is "-0" (-2^31): rare and always an error, reported by the general loop.
-              (br_if $before (i32.eq (local.get $v) (i32.const 1)))
-              (local.set $v
-                (select
-                  (i32.sub (i32.const 0) (i32.shr_u (local.get $v) (i32.const 1)))
-                  (i32.shr_u (local.get $v) (i32.const 1))
-                  (i32.and (local.get $v) (i32.const 1))))
-              ;; Add to the field; a sum past 32 bits is left to the general loop, whose numbers do not wrap.
-              (block $added
-                (if (i32.eqz (local.get $fields))
+                      (br_if $digit (i32.and (local.get $d) (i32.const 32))))))
+                ;; 1 is "-0" (-2^31): rare and always an error, reported by the general loop.
+                (br_if $reject (i32.eq (local.get $v) (i32.const 1)))
+                (local.set $v
+                  (select (i32.sub (i32.const 0) (i32.shr_u (local.get $v) (i32.const 1))) (i32.shr_u (local.get $v) (i32.const 1))
+                    (i32.and (local.get $v) (i32.const 1))))
+                (local.set $nc (i32.add (local.get $column) (local.get $v)))
+                (local.set $c (if (result i32) (i32.lt_u (local.get $i) (local.get $end)) (then (i32.load8_u (local.get $i))) (else (i32.const -1))))
+                ;; One field: a generated column only.
+                (if (i32.or (i32.or (i32.eq (local.get $c) (i32.const 44)) (i32.eq (local.get $c) (i32.const 59))) (i32.eq (local.get $c) (i32.const -1)))
                   (then
-                    (local.set $r (i32.add (local.get $column) (local.get $v)))
-                    (br_if $before (i32.lt_s (i32.and (i32.xor (local.get $column) (local.get $r)) (i32.xor (local.get $v) (local.get $r))) (i32.const 0)))
-                    (local.set $column (local.get $r))
-                    (br $added)))
-                (if (i32.eq (local.get $fields) (i32.const 1))
+                    (br_if $reject (i32.lt_s (local.get $nc) (i32.const 0)))
+                    (local.set $column (local.get $nc))
+                    (br $accepted)))
+                ;; One VLQ value of one to six digits into $v (a seventh may overflow 32 bits: the general loop checks it).
+                (local.set $d (i32.load8_s (i32.load8_u (local.get $i))))
+                (br_if $reject (i32.lt_s (local.get $d) (i32.const 0)))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (local.set $v (i32.and (local.get $d) (i32.const 31)))
+                (if (i32.and (local.get $d) (i32.const 32))
                   (then
-                    (local.set $r (i32.add (local.get $source) (local.get $v)))
-                    (br_if $before (i32.lt_s (i32.and (i32.xor (local.get $source) (local.get $r)) (i32.xor (local.get $v) (local.get $r))) (i32.const 0)))
-                    (local.set $source (local.get $r))
-                    (br $added)))
-                (if (i32.eq (local.get $fields) (i32.const 2))
+                    (local.set $shift (i32.const 5))
+                    (loop $digit
+                      (br_if $reject (i32.ge_u (local.get $i) (local.get $end)))
+                      (br_if $reject (i32.gt_u (local.get $shift) (i32.const 25)))
+                      (local.set $d (i32.load8_s (i32.load8_u (local.get $i))))
+                      (br_if $reject (i32.lt_s (local.get $d) (i32.const 0)))
+                      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                      (local.set $v (i32.or (local.get $v) (i32.shl (i32.and (local.get $d) (i32.const 31)) (local.get $shift))))
+                      (local.set $shift (i32.add (local.get $shift) (i32.const 5)))
+                      (br_if $digit (i32.and (local.get $d) (i32.const 32))))))
+                ;; 1 is "-0" (-2^31): rare and always an error, reported by the general loop.
+                (br_if $reject (i32.eq (local.get $v) (i32.const 1)))
+                (local.set $v
+                  (select (i32.sub (i32.const 0) (i32.shr_u (local.get $v) (i32.const 1))) (i32.shr_u (local.get $v) (i32.const 1))
+                    (i32.and (local.get $v) (i32.const 1))))
+                (local.set $ns (i32.add (local.get $source) (local.get $v)))
+                (local.set $c (if (result i32) (i32.lt_u (local.get $i) (local.get $end)) (then (i32.load8_u (local.get $i))) (else (i32.const -1))))
+                (br_if $reject (i32.or (i32.or (i32.eq (local.get $c) (i32.const 44)) (i32.eq (local.get $c) (i32.const 59))) (i32.eq (local.get $c) (i32.const -1))))
+                ;; One VLQ value of one to six digits into $v (a seventh may overflow 32 bits: the general loop checks it).
+                (local.set $d (i32.load8_s (i32.load8_u (local.get $i))))
+                (br_if $reject (i32.lt_s (local.get $d) (i32.const 0)))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (local.set $v (i32.and (local.get $d) (i32.const 31)))
+                (if (i32.and (local.get $d) (i32.const 32))
                   (then
-                    (local.set $r (i32.add (local.get $oline) (local.get $v)))
-                    (br_if $before (i32.lt_s (i32.and (i32.xor (local.get $oline) (local.get $r)) (i32.xor (local.get $v) (local.get $r))) (i32.const 0)))
-                    (local.set $oline (local.get $r))
-                    (br $added)))
-                (if (i32.eq (local.get $fields) (i32.const 3))
+                    (local.set $shift (i32.const 5))
+                    (loop $digit
+                      (br_if $reject (i32.ge_u (local.get $i) (local.get $end)))
+                      (br_if $reject (i32.gt_u (local.get $shift) (i32.const 25)))
+                      (local.set $d (i32.load8_s (i32.load8_u (local.get $i))))
+                      (br_if $reject (i32.lt_s (local.get $d) (i32.const 0)))
+                      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                      (local.set $v (i32.or (local.get $v) (i32.shl (i32.and (local.get $d) (i32.const 31)) (local.get $shift))))
+                      (local.set $shift (i32.add (local.get $shift) (i32.const 5)))
+                      (br_if $digit (i32.and (local.get $d) (i32.const 32))))))
+                ;; 1 is "-0" (-2^31): rare and always an error, reported by the general loop.
+                (br_if $reject (i32.eq (local.get $v) (i32.const 1)))
+                (local.set $v
+                  (select (i32.sub (i32.const 0) (i32.shr_u (local.get $v) (i32.const 1))) (i32.shr_u (local.get $v) (i32.const 1))
+                    (i32.and (local.get $v) (i32.const 1))))
+                (local.set $nl (i32.add (local.get $oline) (local.get $v)))
+                (local.set $c (if (result i32) (i32.lt_u (local.get $i) (local.get $end)) (then (i32.load8_u (local.get $i))) (else (i32.const -1))))
+                (br_if $reject (i32.or (i32.or (i32.eq (local.get $c) (i32.const 44)) (i32.eq (local.get $c) (i32.const 59))) (i32.eq (local.get $c) (i32.const -1))))
+                ;; One VLQ value of one to six digits into $v (a seventh may overflow 32 bits: the general loop checks it).
+                (local.set $d (i32.load8_s (i32.load8_u (local.get $i))))
+                (br_if $reject (i32.lt_s (local.get $d) (i32.const 0)))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (local.set $v (i32.and (local.get $d) (i32.const 31)))
+                (if (i32.and (local.get $d) (i32.const 32))
                   (then
-                    (local.set $r (i32.add (local.get $ocol) (local.get $v)))
-                    (br_if $before (i32.lt_s (i32.and (i32.xor (local.get $ocol) (local.get $r)) (i32.xor (local.get $v) (local.get $r))) (i32.const 0)))
-                    (local.set $ocol (local.get $r))
-                    (br $added)))
-                (local.set $r (i32.add (local.get $name) (local.get $v)))
-                (br_if $before (i32.lt_s (i32.and (i32.xor (local.get $name) (local.get $r)) (i32.xor (local.get $v) (local.get $r))) (i32.const 0)))
-                (local.set $name (local.get $r)))
-              (local.set $fields (i32.add (local.get $fields) (i32.const 1)))
-              (local.set $c
-                (if (result i32) (i32.lt_u (local.get $i) (local.get $end))
-                  (then (i32.load8_u (local.get $i)))
-                  (else (i32.const -1))))
-              (if (i32.or (i32.or (i32.eq (local.get $c) (i32.const 44)) (i32.eq (local.get $c) (i32.const 59)))
-                          (i32.eq (local.get $c) (i32.const -1)))
+                    (local.set $shift (i32.const 5))
+                    (loop $digit
+                      (br_if $reject (i32.ge_u (local.get $i) (local.get $end)))
+                      (br_if $reject (i32.gt_u (local.get $shift) (i32.const 25)))
+                      (local.set $d (i32.load8_s (i32.load8_u (local.get $i))))
+                      (br_if $reject (i32.lt_s (local.get $d) (i32.const 0)))
+                      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                      (local.set $v (i32.or (local.get $v) (i32.shl (i32.and (local.get $d) (i32.const 31)) (local.get $shift))))
+                      (local.set $shift (i32.add (local.get $shift) (i32.const 5)))
+                      (br_if $digit (i32.and (local.get $d) (i32.const 32))))))
+                ;; 1 is "-0" (-2^31): rare and always an error, reported by the general loop.
+                (br_if $reject (i32.eq (local.get $v) (i32.const 1)))
+                (local.set $v
+                  (select (i32.sub (i32.const 0) (i32.shr_u (local.get $v) (i32.const 1))) (i32.shr_u (local.get $v) (i32.const 1))
+                    (i32.and (local.get $v) (i32.const 1))))
+                (local.set $no (i32.add (local.get $ocol) (local.get $v)))
+                (local.set $c (if (result i32) (i32.lt_u (local.get $i) (local.get $end)) (then (i32.load8_u (local.get $i))) (else (i32.const -1))))
+                (local.set $nn (local.get $name))
+                (br_if $four (i32.or (i32.or (i32.eq (local.get $c) (i32.const 44)) (i32.eq (local.get $c) (i32.const 59))) (i32.eq (local.get $c) (i32.const -1))))
+                ;; One VLQ value of one to six digits into $v (a seventh may overflow 32 bits: the general loop checks it).
+                (local.set $d (i32.load8_s (i32.load8_u (local.get $i))))
+                (br_if $reject (i32.lt_s (local.get $d) (i32.const 0)))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (local.set $v (i32.and (local.get $d) (i32.const 31)))
+                (if (i32.and (local.get $d) (i32.const 32))
+                  (then
+                    (local.set $shift (i32.const 5))
+                    (loop $digit
+                      (br_if $reject (i32.ge_u (local.get $i) (local.get $end)))
+                      (br_if $reject (i32.gt_u (local.get $shift) (i32.const 25)))
+                      (local.set $d (i32.load8_s (i32.load8_u (local.get $i))))
+                      (br_if $reject (i32.lt_s (local.get $d) (i32.const 0)))
+                      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                      (local.set $v (i32.or (local.get $v) (i32.shl (i32.and (local.get $d) (i32.const 31)) (local.get $shift))))
+                      (local.set $shift (i32.add (local.get $shift) (i32.const 5)))
+                      (br_if $digit (i32.and (local.get $d) (i32.const 32))))))
+                ;; 1 is "-0" (-2^31): rare and always an error, reported by the general loop.
+                (br_if $reject (i32.eq (local.get $v) (i32.const 1)))
+                (local.set $v
+                  (select (i32.sub (i32.const 0) (i32.shr_u (local.get $v) (i32.const 1))) (i32.shr_u (local.get $v) (i32.const 1))
+                    (i32.and (local.get $v) (i32.const 1))))
+                (local.set $nn (i32.add (local.get $name) (local.get $v)))
+                (local.set $c (if (result i32) (i32.lt_u (local.get $i) (local.get $end)) (then (i32.load8_u (local.get $i))) (else (i32.const -1))))
+                ;; Five fields at most, and a name that exists.
+                (br_if $reject (i32.eqz (i32.or (i32.or (i32.eq (local.get $c) (i32.const 44)) (i32.eq (local.get $c) (i32.const 59))) (i32.eq (local.get $c) (i32.const -1)))))
+                (br_if $reject (i32.ge_u (local.get $nn) (local.get $names))))
+              ;; Four or five fields: every value valid, or the general loop reports the segment.
+              (br_if $reject (i32.lt_s (local.get $nc) (i32.const 0)))
+              (br_if $reject (i32.ge_u (local.get $ns) (local.get $sources)))
+              (br_if $reject (i32.lt_s (local.get $nl) (i32.const 0)))
+              (br_if $reject (i32.lt_s (local.get $no) (i32.const 0)))
+              (local.set $column (local.get $nc))
+              (local.set $source (local.get $ns))
+              (local.set $oline (local.get $nl))
+              (local.set $ocol (local.get $no))
+              (local.set $name (local.get $nn))
+              ;; Mark the original line when it lies inside its source.
+              (local.set $entry (i32.add (local.get $table) (i32.shl (local.get $source) (i32.const 3))))
+              (if (i32.lt_u (local.get $oline) (i32.load offset=4 (local.get $entry)))
                 (then
-                  ;; The segment ends: a valid one is counted (and marked), any other goes to the general loop.
-                  (br_if $before (i32.lt_s (local.get $column) (i32.const 0)))
-                  (if (i32.ne (local.get $fields) (i32.const 1))
+                  (if (local.get $bits)
                     (then
-                      (br_if $before
-                        (i32.eqz
-                          (i32.or
-                            (i32.eq (local.get $fields) (i32.const 4))
-                            (i32.and (i32.eq (local.get $fields) (i32.const 5))
-                              (i32.and (i32.ge_s (local.get $name) (i32.const 0)) (i32.lt_s (local.get $name) (local.get $names)))))))
-                      (br_if $before (i32.lt_s (local.get $source) (i32.const 0)))
-                      (br_if $before (i32.ge_s (local.get $source) (local.get $sources)))
-                      (br_if $before (i32.lt_s (local.get $oline) (i32.const 0)))
-                      (br_if $before (i32.lt_s (local.get $ocol) (i32.const 0)))
-                      ;; Mark the original line when it lies inside its source.
-                      (local.set $entry (i32.add (local.get $table) (i32.shl (local.get $source) (i32.const 3))))
-                      (if (i32.lt_u (local.get $oline) (i32.load offset=4 (local.get $entry)))
-                        (then
-                          (if (local.get $bits)
-                            (then
-                              (local.set $at (i32.add (i32.load (local.get $entry)) (i32.shr_u (local.get $oline) (i32.const 3))))
-                              (i32.store8 (local.get $at)
-                                (i32.or (i32.load8_u (local.get $at)) (i32.shl (i32.const 1) (i32.and (local.get $oline) (i32.const 7))))))
-                            (else (i32.store8 (i32.add (i32.load (local.get $entry)) (local.get $oline)) (i32.const 1))))))))
-                  (local.set $segments (i32.add (local.get $segments) (i32.const 1)))
-                  (if (i32.gt_s (local.get $line) (local.get $lastLine))
-                    (then
-                      (local.set $lastLine (local.get $line))
-                      (local.set $lastColumn (local.get $column)))
-                    (else
-                      (if (i32.gt_s (local.get $column) (local.get $lastColumn))
-                        (then (local.set $lastColumn (local.get $column))))))
-                  (br_if $done (i32.eq (local.get $c) (i32.const -1)))
-                  (local.set $i (i32.add (local.get $i) (i32.const 1)))
-                  (if (i32.eq (local.get $c) (i32.const 59))
-                    (then
-                      (local.set $line (i32.add (local.get $line) (i32.const 1)))
-                      (local.set $column (i32.const 0))
-                      (br $segment)))
-                  ;; After a comma another segment must follow; if not, the general loop reports it from here.
-                  (local.set $c
-                    (if (result i32) (i32.lt_u (local.get $i) (local.get $end))
-                      (then (i32.load8_u (local.get $i)))
-                      (else (i32.const -1))))
-                  (br_if $handover
-                    (i32.or (i32.or (i32.eq (local.get $c) (i32.const 44)) (i32.eq (local.get $c) (i32.const 59)))
-                            (i32.eq (local.get $c) (i32.const -1))))
-                  (br $segment)))
-              (br_if $before (i32.eq (local.get $fields) (i32.const 5)))
-              (br $field)))
+                      (local.set $at (i32.add (i32.load (local.get $entry)) (i32.shr_u (local.get $oline) (i32.const 3))))
+                      (i32.store8 (local.get $at)
+                        (i32.or (i32.load8_u (local.get $at)) (i32.shl (i32.const 1) (i32.and (local.get $oline) (i32.const 7))))))
+                    (else (i32.store8 (i32.add (i32.load (local.get $entry)) (local.get $oline)) (i32.const 1)))))))
+            ;; A valid segment: counted.
+            (local.set $segments (i32.add (local.get $segments) (i32.const 1)))
+            (if (i32.gt_s (local.get $line) (local.get $lastLine))
+              (then
+                (local.set $lastLine (local.get $line))
+                (local.set $lastColumn (local.get $column)))
+              (else
+                (if (i32.gt_s (local.get $column) (local.get $lastColumn))
+                  (then (local.set $lastColumn (local.get $column))))))
+            (br_if $done (i32.eq (local.get $c) (i32.const -1)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (if (i32.eq (local.get $c) (i32.const 59))
+              (then
+                (local.set $line (i32.add (local.get $line) (i32.const 1)))
+                (local.set $column (i32.const 0))
+                (br $segment)))
+            ;; After a comma another segment must follow; if not, the general loop reports it from here.
+            (local.set $c (if (result i32) (i32.lt_u (local.get $i) (local.get $end)) (then (i32.load8_u (local.get $i))) (else (i32.const -1))))
+            (br_if $handover (i32.or (i32.or (i32.eq (local.get $c) (i32.const 44)) (i32.eq (local.get $c) (i32.const 59))) (i32.eq (local.get $c) (i32.const -1))))
+            (br $segment))
           ;; Not taken: back to where the segment started, with the values before it.
           (local.set $i (local.get $start))
-          (local.set $column (local.get $b0))
-          (local.set $source (local.get $b1))
-          (local.set $oline (local.get $b2))
-          (local.set $ocol (local.get $b3))
-          (local.set $name (local.get $b4))
           (br $handover)))
       ;; Reached the end, or the limit.
       (call $save (local.get $line) (local.get $column) (local.get $source) (local.get $oline) (local.get $ocol)
