@@ -14,8 +14,9 @@ try {
 } catch {
   cachedData = undefined;
 }
-// CommonJS's own wrapper, written out: loading node:module for it costs about a millisecond.
-const wrapped = `(function (exports, require, module, __filename, __dirname) { ${readFileSync(file, 'utf8')}\n});`;
+// CommonJS's own wrapper, written out: loading node:module for it costs about a millisecond. The bundle is ASCII
+// (a test checks), so reading it as latin1 gives the same text without a UTF-8 decode.
+const wrapped = `(function (exports, require, module, __filename, __dirname) { ${readFileSync(file, 'latin1')}\n});`;
 const script = new vm.Script(wrapped, { filename: file, cachedData });
 // A script compiled from a code cache cannot run import() in Node 20: the bundle's lazily loaded dependencies
 // (secretlint, npm-packlist, semver) are imported here instead (src/runtime/load.ts), resolved from dist/ as before.
