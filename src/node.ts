@@ -7,6 +7,7 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ForensicsError } from './errors';
 import { directoryVfs, openNodeTarget, readEarly } from './input/node-vfs';
+import { warmMappingsLoop } from './map/mappings';
 import { pieceReads } from './map/parse';
 import { expectBulkHashing } from './util/sha256';
 import { listPublishable, restrictVfs } from './input/publishable';
@@ -158,8 +159,11 @@ async function scanAnyWith(target: ScanTarget, options: AnyScanOptions, hooks: R
       // A big map is hashed and its mappings scanned on a second core while this one reads its contents.
       const assistant = workers > 1 ? new ThreadAssistant(bigMapAhead(target)) : undefined;
       try {
-        // node:crypto loads while the thread pool reads the map: hashing it needs the one, measuring it the other.
-        const early = await readEarly(target, pieceReads.minBytes, expectBulkHashing);
+        // node:crypto loads, and the mappings loop is warmed, while the thread pool reads the map.
+        const early = await readEarly(target, pieceReads.minBytes, () => {
+          expectBulkHashing();
+          warmMappingsLoop();
+        });
         const opened = openNodeTarget(target, early);
         const reclaim = createReclaimer();
         const assisted = { ...h, ...(assistant === undefined ? {} : { assistant }), reclaim };

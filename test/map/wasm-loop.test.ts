@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DiagnosticCollector } from '../../src/map/diagnostics';
-import { mappingsLoop, scanMappingBytes, scanMappingsAhead } from '../../src/map/mappings';
+import { mappingsLoop, scanMappingBytes, scanMappingsAhead, warmMappingsLoop } from '../../src/map/mappings';
 import { encodeVlq } from '../helpers/vlq';
 
 mappingsLoop.wasmMinBytes = 0;
@@ -96,5 +96,13 @@ describe('the committed WebAssembly bytes', () => {
     const out = execFileSync(process.execPath, [script.pathname, '--check'], { encoding: 'utf8' });
     expect(out).toContain('src/map/mappings-wasm.ts matches src/map/mappings.wat');
     expect(out).toContain('src/util/sha256-wasm.ts matches src/util/sha256.wat');
+  });
+});
+
+describe('warmMappingsLoop', () => {
+  it('runs the loop once per process, over 1,639 made-up segments it takes whole', () => {
+    // Each segment moves the column by 1 in source 0: the last one is at column 1,639 of line 0.
+    expect(warmMappingsLoop()).toEqual({ segments: 1639, lastLine: 0, lastColumn: 1639, stopped: false });
+    expect(warmMappingsLoop()).toBeNull();
   });
 });
