@@ -184,7 +184,7 @@ function diff(files: string[], format: string, output: string | undefined): numb
     if (isForensicsError(error)) throw new UsageError(error.message.replace(/^\[sourcemap-forensics\] /, ''));
     throw error;
   }
-  const text = format === 'json' ? `${compactJson(output) ? JSON.stringify(result) : JSON.stringify(result, null, 2)}\n` : formatDiffText(result);
+  const text = format === 'json' ? `${JSON.stringify(result, null, compactJson(output) ? undefined : 2)}\n` : formatDiffText(result);
   if (output !== undefined) writeText(output, text);
   else toStdout(text);
   return 0;

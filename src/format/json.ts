@@ -14,5 +14,5 @@ export interface JsonFormatOptions {
  * array. Byte-stable for equal reports.
  */
 export function formatJson(report: ExposureReport | readonly ExposureReport[], options: JsonFormatOptions = {}): string {
-  return `${options.compact === true ? JSON.stringify(report) : JSON.stringify(report, null, 2)}\n`;
+  return `${JSON.stringify(report, null, options.compact === true ? undefined : 2)}\n`;
 }

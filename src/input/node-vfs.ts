@@ -122,6 +122,7 @@ export async function readEarly(path: string, wholeBelow: number, meanwhile: () 
   if (!/\.map$/i.test(path)) return null;
   const full = resolve(path);
   let fd: number;
+  let size: number;
   try {
     fd = openSync(full, 'r');
   } catch {
@@ -129,17 +130,28 @@ export async function readEarly(path: string, wholeBelow: number, meanwhile: () 
   }
   try {
     const stats = fstatSync(fd);
-    if (!stats.isFile() || stats.size < MAP_FILE_MIN_BYTES || stats.size >= wholeBelow) return null;
-    const bytes = Buffer.allocUnsafe(stats.size);
-    const reading = readAhead(fd, bytes);
-    meanwhile();
-    const got = await reading;
-    return { path: full, bytes: bytes.subarray(0, got) };
+    size = stats.isFile() ? stats.size : -1;
   } catch {
+    size = -1;
+  }
+  if (size < MAP_FILE_MIN_BYTES || size >= wholeBelow) {
+    closeSync(fd);
     return null;
+  }
+  const bytes = Buffer.allocUnsafe(size);
+  const reading = readAhead(fd, bytes).then(
+    (got) => bytes.subarray(0, got),
+    () => null,
+  );
+  try {
+    meanwhile();
   } finally {
+    // Closed only once no read of it is left on the thread pool, even when `meanwhile` threw.
+    await reading;
     closeSync(fd);
   }
+  const read = await reading;
+  return read === null ? null : { path: full, bytes: read };
 }
 
 /** Fills `into` from the start of the file on the thread pool; fewer bytes only at the end of the file. */

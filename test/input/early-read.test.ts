@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -48,6 +48,18 @@ describe('readEarly', () => {
     expect(calls).toBe(1);
     expect(early?.path).toBe(mapPath);
     expect(Buffer.from(early!.bytes).equals(readFileSync(mapPath))).toBe(true);
+  });
+
+  it('passes on what the other work throws, once the read is over and the file closed', async () => {
+    // Linux lists a process's open descriptors here.
+    const open = () => readdirSync('/proc/self/fd').length;
+    const before = open();
+    await expect(
+      readEarly(mapPath, 16 * MIB, () => {
+        throw new Error('meanwhile failed');
+      }),
+    ).rejects.toThrow('meanwhile failed');
+    expect(open()).toBe(before);
   });
 
   it('leaves everything else to the scan, without running the other work', async () => {
