@@ -103,14 +103,16 @@ let wasm: WasmSha256 | null | undefined;
 /** @internal SHA-256 of `data` (strings as UTF-8, lone surrogates as U+FFFD) in WebAssembly; null where it cannot run. */
 export function wasmSha256Hex(data: string | Uint8Array): string | null {
   if (wasm === undefined) {
-    try {
-      const module = compileWasm(SHA256_WASM);
-      if (module === null) throw new Error('no WebAssembly');
-      const exports = new WebAssembly.Instance(module, {}).exports as unknown as WasmSha256;
-      new Uint32Array(exports.memory.buffer, 0, 64).set(K);
-      wasm = exports;
-    } catch {
-      wasm = null;
+    const module = compileWasm(SHA256_WASM);
+    wasm = null;
+    if (module !== null) {
+      try {
+        const exports = new WebAssembly.Instance(module, {}).exports as unknown as WasmSha256;
+        new Uint32Array(exports.memory.buffer, 0, 64).set(K);
+        wasm = exports;
+      } catch {
+        // Out of memory for an instance: the native or the pure hash serves.
+      }
     }
   }
   const sha = wasm;
