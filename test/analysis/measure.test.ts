@@ -93,6 +93,30 @@ describe('counting rules: first- and third-party', () => {
   });
 });
 
+describe('the content visitor', () => {
+  const map = JSON.stringify({ version: 3, names: [], mappings: '', sources: ['src/a.ts', 'node_modules/b/index.js', 'src/c.ts'], sourcesContent: ['a\n', 'b\nb\n', 'c'] });
+  const seen = (thirdPartyOnlyMeasured: boolean) => {
+    const visited: [string | null, number][] = [];
+    measureMap(map, 'x.map', 'external', Infinity, { visit: (file, content) => visited.push([file.source, content.length]), thirdPartyOnlyMeasured });
+    return visited;
+  };
+
+  it('sees every content, in source order', () => {
+    expect(seen(false)).toEqual([
+      ['src/a.ts', 2],
+      ['node_modules/b/index.js', 4],
+      ['src/c.ts', 1],
+    ]);
+  });
+
+  it('is not called for third-party contents when it does nothing with them (thirdPartyOnlyMeasured)', () => {
+    expect(seen(true)).toEqual([
+      ['src/a.ts', 2],
+      ['src/c.ts', 1],
+    ]);
+  });
+});
+
 describe('counting rules: paths', () => {
   it('flags absolute paths and home directories on the resolved path', () => {
     const entry = measure({
