@@ -1,5 +1,5 @@
 import { ForensicsError } from '../errors';
-import { utf8Decoder } from '../util/text';
+import { strictUtf8Decoder, utf8Decoder } from '../util/text';
 import { expectBulkHashing } from '../util/sha256';
 import { DiagnosticCollector, type Diagnostic, type ValidationResult } from './diagnostics';
 import { scanMappingBytes, scanMappings } from './mappings';
@@ -716,11 +716,9 @@ function toJson(input: SourceMapInput, d: DiagnosticCollector): unknown {
 
 const INVALID_UTF8_MESSAGE = 'The map is not valid UTF-8; invalid byte sequences were read as U+FFFD.';
 
-const strictDecoder = new TextDecoder('utf-8', { fatal: true });
-
 function isStrictUtf8(bytes: Uint8Array): boolean {
   try {
-    strictDecoder.decode(bytes);
+    strictUtf8Decoder.decode(bytes);
     return true;
   } catch {
     return false;

@@ -55,5 +55,8 @@ export function utf8LengthPortable(text: string): number {
 /** One decoder for the whole library; `fatal: false` so invalid UTF-8 becomes U+FFFD instead of throwing. */
 export const utf8Decoder: TextDecoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
 
+/** The decoder that throws on invalid UTF-8: to tell whether bytes are UTF-8 at all. */
+export const strictUtf8Decoder: TextDecoder = new TextDecoder('utf-8', { fatal: true });
+
 /** Shared encoder. */
 export const utf8Encoder: TextEncoder = new TextEncoder();

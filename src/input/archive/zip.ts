@@ -1,4 +1,4 @@
-import { utf8Decoder } from '../../util/text';
+import { strictUtf8Decoder, utf8Decoder } from '../../util/text';
 import { ByteCollector, sliceSource, type ByteSource } from './bytes';
 import { DeflateError, Inflater } from './inflate';
 import { CorruptError, LimitError, type Budget } from './limits';
@@ -231,7 +231,6 @@ function inflateEntry(
   return total;
 }
 
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 // IBM code page 437, bytes 0x80-0xFF: the zip default when the UTF-8 flag (bit 11) is not set.
 const CP437 =
   'ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0';
@@ -243,7 +242,7 @@ const CP437 =
 function decodeName(bytes: Uint8Array, utf8: boolean): string {
   if (utf8) return utf8Decoder.decode(bytes);
   try {
-    return strictUtf8.decode(bytes);
+    return strictUtf8Decoder.decode(bytes);
   } catch {
     let name = '';
     for (const b of bytes) name += b < 0x80 ? String.fromCharCode(b) : CP437[b - 0x80]!;
