@@ -1,4 +1,9 @@
-import { defineConfig } from 'tsup';
+import { defineConfig, type Options } from 'tsup';
+
+/** CommonJS output has no import.meta: src/runtime/here.ts reads __filename there, and this keeps esbuild quiet. */
+const cjsWithoutImportMeta: Options['esbuildOptions'] = (options, { format }) => {
+  if (format === 'cjs') options.define = { ...options.define, 'import.meta.url': 'undefined' };
+};
 
 export default defineConfig([
   {
@@ -9,8 +14,10 @@ export default defineConfig([
     target: 'node20',
     sourcemap: false,
     splitting: false,
-    // import.meta.url in the CJS build (it finds dist/worker.cjs beside dist/node.cjs).
-    shims: true,
+    // No stand-ins for import.meta.url in CommonJS (they are built as a bundle loads): src/runtime/here.ts uses
+    // __filename there.
+    shims: false,
+    esbuildOptions: cjsWithoutImportMeta,
   },
   {
     // The CLI and the worker threads are CommonJS: an ES module entry costs a process (or a thread) about 10 ms of
@@ -20,7 +27,8 @@ export default defineConfig([
     format: ['cjs'],
     target: 'node20',
     splitting: false,
-    shims: true,
+    shims: false,
+    esbuildOptions: cjsWithoutImportMeta,
     onSuccess: 'node scripts/code-cache.cjs',
   },
 ]);

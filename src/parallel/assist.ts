@@ -13,6 +13,7 @@ import { builtin } from '../runtime/builtin';
 const threads = (): typeof import('node:worker_threads') => builtin('node:worker_threads');
 import type { AssistedMap, AssistedMappings, ContentFigures, ContentShare, MapAssistant } from '../map/assist';
 import type { MapFile } from '../map/parse';
+import { distUrl } from '../runtime/here';
 
 /**
  * Maps smaller than this are done on the main thread: starting the thread costs a 4.4 MB map more than it saves
@@ -59,8 +60,7 @@ export const FAILED = 4;
 
 /** The helper script beside the running bundle (`dist/assist.cjs`), or the built one when running from `src/`. */
 function script(): URL | null {
-  const here = import.meta.url;
-  const url = new URL(here.endsWith('/src/parallel/assist.ts') ? '../../dist/assist.cjs' : './assist.cjs', here);
+  const url = new URL('assist.cjs', distUrl());
   return existsSync(fileURLToPath(url)) ? url : null;
 }
 

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { Worker } from 'node:worker_threads';
 import { builtin } from '../runtime/builtin';
 import { ForensicsError } from '../errors';
+import { distUrl } from '../runtime/here';
 
 /** What the pool sends a worker: one job. */
 export interface JobMessage<J> {
@@ -63,8 +64,7 @@ export function deserializeError(e: SerializedError): Error {
  * `dist/worker.cjs`. Null when neither exists (the library was re-bundled without it): callers scan in-process.
  */
 export function workerScript(): URL | null {
-  const here = import.meta.url;
-  const url = new URL(here.endsWith('/src/parallel/pool.ts') ? '../../dist/worker.cjs' : './worker.cjs', here);
+  const url = new URL('worker.cjs', distUrl());
   return existsSync(fileURLToPath(url)) ? url : null;
 }
 
